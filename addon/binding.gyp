@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "runts",
+      "sources": ["src/addon.c", "src/child.c", "src/plan.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+      "defines": ["_GNU_SOURCE", "NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,443 @@
+/* N-API glue: spawn a container init from a LaunchPlan, wait for and signal
+ * processes through pidfds. The parent half of the spawn protocol runs here
+ * synchronously (a few milliseconds); it writes the id maps and the cgroup
+ * placement the plan names, and reports {step, path, errno} on failure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "napi_util.h"
+#include "plan.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+struct failure {
+	char step[64];
+	char path[512];
+	int err;
+};
+
+static void set_failure(struct failure *f, const char *step, const char *path, int err)
+{
+	snprintf(f->step, sizeof(f->step), "%s", step);
+	snprintf(f->path, sizeof(f->path), "%s", path ? path : "");
+	f->err = err;
+}
+
+static int write_all(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n != (ssize_t)len) {
+		int e = n < 0 ? errno : EIO;
+		close(fd);
+		return -e;
+	}
+	if (close(fd) < 0)
+		return -errno;
+	return 0;
+}
+
+static int proc_write(pid_t pid, const char *file, const char *data, struct failure *f)
+{
+	char path[64];
+	int rc;
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	rc = write_all(path, data, strlen(data));
+	if (rc < 0)
+		set_failure(f, "write id mapping", path, -rc);
+	return rc;
+}
+
+static int recv_msg(int fd, struct sync_msg *m)
+{
+	ssize_t n;
+	do
+		n = recv(fd, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof(*m))
+		return -1;
+	return 1;
+}
+
+static int send_type(int fd, int type)
+{
+	struct sync_msg m;
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	return send(fd, &m, sizeof(m), MSG_NOSIGNAL) == (ssize_t)sizeof(m) ? 0 : -1;
+}
+
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+}
+
+/* The parent half of the protocol. Returns the init pid or -1 with f set. */
+static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *f)
+{
+	pid_t init = -1;
+	struct sync_msg m;
+	int rc, i;
+	char pidbuf[16];
+
+	for (;;) {
+		rc = recv_msg(sock, &m);
+		if (rc <= 0) {
+			if (f->step[0] == 0)
+				set_failure(f, "container init exited during setup", "", rc == 0 ? EPIPE : errno);
+			goto failed;
+		}
+		switch (m.type) {
+		case SYNC_NEED_MAPS:
+			if (p->setgroups[0] && proc_write(stage1, "setgroups", p->setgroups, f) < 0)
+				goto failed;
+			if (p->uid_map[0] && proc_write(stage1, "uid_map", p->uid_map, f) < 0)
+				goto failed;
+			if (p->gid_map[0] && proc_write(stage1, "gid_map", p->gid_map, f) < 0)
+				goto failed;
+			if (send_type(sock, SYNC_MAPS_DONE) < 0) {
+				set_failure(f, "sync with child", "", errno);
+				goto failed;
+			}
+			break;
+		case SYNC_INIT_PID:
+			init = m.pid;
+			reap(stage1);
+			stage1 = -1;
+			snprintf(pidbuf, sizeof(pidbuf), "%d", (int)init);
+			for (i = 0; i < p->ncgroup_procs; i++) {
+				rc = write_all(p->cgroup_procs[i], pidbuf, strlen(pidbuf));
+				if (rc < 0) {
+					set_failure(f, "join cgroup", p->cgroup_procs[i], -rc);
+					goto failed;
+				}
+			}
+			if (send_type(sock, SYNC_GO) < 0) {
+				set_failure(f, "sync with child", "", errno);
+				goto failed;
+			}
+			break;
+		case SYNC_READY:
+			return init;
+		case SYNC_ERROR:
+			m.step[sizeof(m.step) - 1] = 0;
+			m.path[sizeof(m.path) - 1] = 0;
+			set_failure(f, m.step, m.path, m.err);
+			goto failed;
+		default:
+			set_failure(f, "sync with child", "unexpected message", EPROTO);
+			goto failed;
+		}
+	}
+failed:
+	if (init > 0) {
+		kill(init, SIGKILL);
+		reap(init);
+	}
+	if (stage1 > 0) {
+		kill(stage1, SIGKILL);
+		reap(stage1);
+	}
+	return -1;
+}
+
+static napi_value make_int(napi_env env, int64_t v)
+{
+	napi_value r;
+	napi_create_int64(env, v, &r);
+	return r;
+}
+
+static napi_value make_str(napi_env env, const char *s)
+{
+	napi_value r;
+	napi_create_string_utf8(env, s, NAPI_AUTO_LENGTH, &r);
+	return r;
+}
+
+static napi_value failure_value(napi_env env, const struct failure *f)
+{
+	napi_value obj, err;
+	napi_create_object(env, &obj);
+	napi_create_object(env, &err);
+	napi_set_named_property(env, err, "step", make_str(env, f->step));
+	napi_set_named_property(env, err, "path", make_str(env, f->path));
+	napi_set_named_property(env, err, "errno", make_int(env, f->err));
+	napi_set_named_property(env, err, "message", make_str(env, strerror(f->err)));
+	napi_set_named_property(env, obj, "error", err);
+	return obj;
+}
+
+/* spawn(plan) -> {pid} | {error: {step, path, errno, message}} */
+static napi_value js_spawn(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1], result;
+	struct plan p;
+	struct failure f;
+	int sv[2];
+	pid_t parent = getpid(), stage1, init;
+
+	memset(&f, 0, sizeof(f));
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+		napi_throw_type_error(env, NULL, "spawn(plan) needs a plan");
+		return NULL;
+	}
+	if (!plan_from_js(env, argv[0], &p)) {
+		plan_free(&p);
+		return NULL;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		set_failure(&f, "create sync socket", "", errno);
+		plan_free(&p);
+		return failure_value(env, &f);
+	}
+	if (p.fifo_path[0]) {
+		/* opened here, before any namespace is entered: the path is a host
+		 * path that the child may no longer see */
+		p.fifo_fd = open(p.fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (p.fifo_fd < 0) {
+			set_failure(&f, "open exec fifo", p.fifo_path, errno);
+			close(sv[0]);
+			close(sv[1]);
+			plan_free(&p);
+			return failure_value(env, &f);
+		}
+	}
+	/* a raw clone is fork() without glibc's atfork handlers: the child
+	 * touches nothing that the other node threads may hold */
+	stage1 = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (stage1 == 0) {
+		close(sv[0]);
+		child_stage1(&p, sv[1], parent);
+	}
+	close(sv[1]);
+	if (p.fifo_fd >= 0)
+		close(p.fifo_fd);
+	if (stage1 < 0) {
+		set_failure(&f, "clone", "", errno);
+		close(sv[0]);
+		plan_free(&p);
+		return failure_value(env, &f);
+	}
+	init = run_parent(&p, sv[0], stage1, &f);
+	close(sv[0]);
+	plan_free(&p);
+	if (init < 0)
+		return failure_value(env, &f);
+	napi_create_object(env, &result);
+	napi_set_named_property(env, result, "pid", make_int(env, init));
+	return result;
+}
+
+static int arg_ints(napi_env env, napi_callback_info info, size_t want, int64_t *out, napi_value *extra)
+{
+	size_t argc = 3, i;
+	napi_value argv[3];
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+		napi_throw_type_error(env, NULL, "missing arguments");
+		return 0;
+	}
+	for (i = 0; i < want; i++) {
+		if (extra && i == want - 1) {
+			*extra = argv[i];
+			continue;
+		}
+		if (napi_get_value_int64(env, argv[i], &out[i]) != napi_ok) {
+			napi_throw_type_error(env, NULL, "expected a number");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* pidfdOpen(pid) -> fd, or -errno */
+static napi_value js_pidfd_open(napi_env env, napi_callback_info info)
+{
+	int64_t a[1];
+	long fd;
+	if (!arg_ints(env, info, 1, a, NULL))
+		return NULL;
+	fd = syscall(SYS_pidfd_open, (pid_t)a[0], 0);
+	if (fd >= 0 && fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
+		close((int)fd);
+		return make_int(env, -e);
+	}
+	return make_int(env, fd < 0 ? -errno : fd);
+}
+
+/* pidfdSendSignal(fd, sig) -> 0 or -errno */
+static napi_value js_pidfd_send_signal(napi_env env, napi_callback_info info)
+{
+	int64_t a[2];
+	if (!arg_ints(env, info, 2, a, NULL))
+		return NULL;
+	if (syscall(SYS_pidfd_send_signal, (int)a[0], (int)a[1], NULL, 0) < 0)
+		return make_int(env, -errno);
+	return make_int(env, 0);
+}
+
+/* pidfdWait(fd, timeoutMs) -> true when the process has exited */
+static napi_value js_pidfd_wait(napi_env env, napi_callback_info info)
+{
+	int64_t a[2];
+	struct pollfd pfd;
+	int rc;
+	napi_value r;
+	if (!arg_ints(env, info, 2, a, NULL))
+		return NULL;
+	pfd.fd = (int)a[0];
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	do
+		rc = poll(&pfd, 1, (int)a[1]);
+	while (rc < 0 && errno == EINTR);
+	napi_get_boolean(env, rc > 0, &r);
+	return r;
+}
+
+/* ---- waitExit(pid, cb): reaps a child of ours without blocking the loop ---- */
+
+struct exit_watch {
+	uv_poll_t poll;
+	napi_env env;
+	napi_ref cb;
+	pid_t pid;
+	int pidfd;
+};
+
+static void on_watch_closed(uv_handle_t *h)
+{
+	struct exit_watch *w = h->data;
+	close(w->pidfd);
+	free(w);
+}
+
+static void on_pidfd_readable(uv_poll_t *h, int status, int events)
+{
+	struct exit_watch *w = h->data;
+	napi_handle_scope scope;
+	napi_value cb, global, args[2];
+	int wstatus = 0;
+	pid_t r;
+
+	do
+		r = waitpid(w->pid, &wstatus, WNOHANG | __WALL);
+	while (r < 0 && errno == EINTR);
+	if (r == 0)
+		return; /* not yet a zombie: spurious wake-up */
+	uv_poll_stop(&w->poll);
+	napi_open_handle_scope(w->env, &scope);
+	napi_get_reference_value(w->env, w->cb, &cb);
+	napi_get_global(w->env, &global);
+	if (r < 0) {
+		args[0] = make_int(w->env, -1);
+		args[1] = make_int(w->env, 0);
+	} else if (WIFSIGNALED(wstatus)) {
+		args[0] = make_int(w->env, -1);
+		args[1] = make_int(w->env, WTERMSIG(wstatus));
+	} else {
+		args[0] = make_int(w->env, WEXITSTATUS(wstatus));
+		args[1] = make_int(w->env, 0);
+	}
+	napi_delete_reference(w->env, w->cb);
+	uv_close((uv_handle_t *)&w->poll, on_watch_closed);
+	napi_make_callback(w->env, NULL, global, cb, 2, args, NULL);
+	napi_close_handle_scope(w->env, scope);
+}
+
+/* waitExit(pid, cb(code, signal)) -> 0 or -errno */
+static napi_value js_wait_exit(napi_env env, napi_callback_info info)
+{
+	int64_t a[2];
+	napi_value cb;
+	struct exit_watch *w;
+	uv_loop_t *loop;
+	long fd;
+	if (!arg_ints(env, info, 2, a, &cb))
+		return NULL;
+	fd = syscall(SYS_pidfd_open, (pid_t)a[0], 0);
+	if (fd < 0)
+		return make_int(env, -errno);
+	if (napi_get_uv_event_loop(env, &loop) != napi_ok) {
+		close((int)fd);
+		napi_throw_error(env, NULL, "no event loop");
+		return NULL;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		close((int)fd);
+		napi_throw_error(env, NULL, "out of memory");
+		return NULL;
+	}
+	w->env = env;
+	w->pid = (pid_t)a[0];
+	w->pidfd = (int)fd;
+	w->poll.data = w;
+	if (napi_create_reference(env, cb, 1, &w->cb) != napi_ok || uv_poll_init(loop, &w->poll, w->pidfd) != 0 ||
+	    uv_poll_start(&w->poll, UV_READABLE, on_pidfd_readable) != 0) {
+		close((int)fd);
+		free(w);
+		napi_throw_error(env, NULL, "cannot watch the process");
+		return NULL;
+	}
+	return make_int(env, 0);
+}
+
+/* mkfifo(path, mode) -> 0 or -errno (node has no mkfifo) */
+static napi_value js_mkfifo(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2, len = 0;
+	napi_value argv[2];
+	char path[4096];
+	int64_t mode = 0;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
+	    napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len) != napi_ok ||
+	    napi_get_value_int64(env, argv[1], &mode) != napi_ok) {
+		napi_throw_type_error(env, NULL, "mkfifo(path, mode)");
+		return NULL;
+	}
+	if (len >= sizeof(path) - 1)
+		return make_int(env, -ENAMETOOLONG);
+	if (mkfifo(path, (mode_t)mode) < 0)
+		return make_int(env, -errno);
+	return make_int(env, 0);
+}
+
+static napi_value init_module(napi_env env, napi_value exports)
+{
+	napi_property_descriptor props[] = {
+		{"spawn", NULL, js_spawn, NULL, NULL, NULL, napi_default, NULL},
+		{"pidfdOpen", NULL, js_pidfd_open, NULL, NULL, NULL, napi_default, NULL},
+		{"pidfdSendSignal", NULL, js_pidfd_send_signal, NULL, NULL, NULL, napi_default, NULL},
+		{"pidfdWait", NULL, js_pidfd_wait, NULL, NULL, NULL, napi_default, NULL},
+		{"waitExit", NULL, js_wait_exit, NULL, NULL, NULL, napi_default, NULL},
+		{"mkfifo", NULL, js_mkfifo, NULL, NULL, NULL, napi_default, NULL},
+	};
+	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+	return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init_module)

@@ -1,0 +1,691 @@
+/* The native child: everything between clone() and execve().
+ *
+ * Rules (DESIGN.md, "Rules for the native child"): this code runs in a process
+ * forked from a multi-threaded node, so it uses only raw system calls and
+ * async-signal-safe functions: no malloc, no stdio, no locks. Every path
+ * inside the rootfs is resolved with openat2(RESOLVE_IN_ROOT) against a dirfd
+ * of the rootfs, and mounts target /proc/self/fd/N of the resolved fd, so a
+ * symlink in the image can never send a mount out of the rootfs. The process
+ * stays non-dumpable until execve so nothing in the container can open
+ * /proc/<pid>/exe (the host's node binary) or its fds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "plan.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef SYS_pivot_root
+#define SYS_pivot_root 155
+#endif
+
+static int g_sync = -1; /* the sync socket; the only state the child keeps */
+
+/* ---------- small async-signal-safe helpers ---------- */
+
+static size_t s_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static void s_copy(char *dst, size_t cap, const char *src)
+{
+	size_t i = 0;
+	if (cap == 0)
+		return;
+	for (; src && src[i] && i + 1 < cap; i++)
+		dst[i] = src[i];
+	dst[i] = 0;
+}
+
+/* "/proc/self/fd/<fd>" into buf */
+static const char *fd_path(char *buf, int fd)
+{
+	static const char prefix[] = "/proc/self/fd/";
+	char digits[16];
+	int n = 0;
+	size_t i;
+	unsigned int v = (unsigned int)fd;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < (int)sizeof(digits));
+	for (i = 0; i < sizeof(prefix) - 1; i++)
+		buf[i] = prefix[i];
+	while (n > 0)
+		buf[i++] = digits[--n];
+	buf[i] = 0;
+	return buf;
+}
+
+static void send_msg(int type, int pid, int err, const char *step, const char *path)
+{
+	struct sync_msg m;
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.pid = pid;
+	m.err = err;
+	s_copy(m.step, sizeof(m.step), step);
+	s_copy(m.path, sizeof(m.path), path);
+	/* nothing to do if the parent is gone: we exit right after anyway */
+	(void)send(g_sync, &m, sizeof(m), MSG_NOSIGNAL);
+}
+
+static void __attribute__((noreturn)) fail(const char *step, const char *path, int err)
+{
+	send_msg(SYNC_ERROR, 0, err, step, path);
+	_exit(1);
+}
+
+static void expect(int type, const char *step)
+{
+	struct sync_msg m;
+	ssize_t n;
+	do
+		n = recv(g_sync, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(m) || m.type != type)
+		fail(step, "sync socket", n < 0 ? errno : EPIPE);
+}
+
+static long openat2_in(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
+{
+	struct open_how how;
+	memset(&how, 0, sizeof(how));
+	how.flags = flags;
+	how.mode = 0;
+	how.resolve = resolve;
+	return syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+/* Opens `path` (absolute inside the container) under rootfd with symlinks
+ * resolved as if rootfd were "/". */
+static int open_in_root(int rootfd, const char *path, int flags)
+{
+	while (*path == '/')
+		path++;
+	if (*path == 0)
+		path = ".";
+	return (int)openat2_in(rootfd, path, (uint64_t)flags | O_CLOEXEC,
+			       RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+/* mkdir -p of `path` inside the rootfs, the last component a file when
+ * is_file; returns an O_PATH fd of it. Each prefix is resolved in the root,
+ * so a symlinked component is followed as the container would see it and
+ * never leaves the rootfs (CVE-2021-30465). `buf` is scratch of PATH_MAX. */
+static int mkpath_in_root(int rootfd, const char *path, int is_file, char *buf, const char *step)
+{
+	size_t len = s_len(path), i;
+	int fd;
+	if (len >= PATH_MAX)
+		fail(step, path, ENAMETOOLONG);
+	fd = open_in_root(rootfd, path, O_PATH);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		fail(step, path, errno);
+	for (i = 1; i <= len; i++) {
+		int last = (i == len);
+		if (!last && path[i] != '/')
+			continue;
+		memcpy(buf, path, i);
+		buf[i] = 0;
+		fd = open_in_root(rootfd, buf, O_PATH);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		if (errno != ENOENT)
+			fail(step, buf, errno);
+		{
+			/* split buf into parent and name */
+			size_t j = i;
+			int pfd, rc;
+			while (j > 0 && buf[j - 1] != '/')
+				j--;
+			buf[j > 0 ? j - 1 : 0] = 0;
+			pfd = open_in_root(rootfd, j > 1 ? buf : "/", O_PATH | O_DIRECTORY);
+			if (pfd < 0)
+				fail(step, path, errno);
+			if (last && is_file) {
+				rc = openat(pfd, path + j, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				if (rc >= 0)
+					close(rc);
+			} else {
+				rc = mkdirat(pfd, path + j, 0755);
+			}
+			if (rc < 0 && errno != EEXIST)
+				fail(step, path, errno);
+			close(pfd);
+		}
+	}
+	fd = open_in_root(rootfd, path, O_PATH);
+	if (fd < 0)
+		fail(step, path, errno);
+	return fd;
+}
+
+/* ---------- stage 1: namespaces ---------- */
+
+static void reset_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	/* node ignores SIGPIPE and SIGXFSZ; the container must not inherit that */
+	for (sig = 1; sig < _NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		(void)sigaction(sig, &sa, NULL); /* EINVAL for glibc-reserved ones is fine */
+	}
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		fail("reset signal mask", "", errno);
+}
+
+/* Keep 0..2, the preserved fds 3..3+n-1 and the sync socket; close the rest
+ * so no host fd can reach the container (CVE-2024-21626). */
+static void close_other_fds(const struct plan *p)
+{
+	unsigned int first = 3u + (unsigned int)p->preserve_fds;
+	if (g_sync < (int)first) {
+		int nfd = fcntl(g_sync, F_DUPFD_CLOEXEC, (int)first);
+		if (nfd < 0)
+			fail("move sync socket", "", errno);
+		g_sync = nfd;
+	}
+	if (p->fifo_fd >= 0 && p->fifo_fd < (int)first)
+		fail("keep exec fifo", p->fifo_path, EBADF);
+	/* keep sync and fifo: close the ranges around them */
+	{
+		int keep[2] = {g_sync, p->fifo_fd};
+		unsigned int lo = first;
+		int a = keep[0], b = keep[1];
+		if (b >= 0 && b < a) {
+			int t = a;
+			a = b;
+			b = t;
+		}
+		if (a >= 0) {
+			if ((unsigned int)a > lo && syscall(SYS_close_range, lo, (unsigned int)a - 1, 0) < 0)
+				fail("close fds", "", errno);
+			lo = (unsigned int)a + 1;
+		}
+		if (b >= 0 && b != a) {
+			if ((unsigned int)b > lo && syscall(SYS_close_range, lo, (unsigned int)b - 1, 0) < 0)
+				fail("close fds", "", errno);
+			lo = (unsigned int)b + 1;
+		}
+		if (syscall(SYS_close_range, lo, ~0u, 0) < 0)
+			fail("close fds", "", errno);
+	}
+	/* node marks its stdio close-on-exec; the container must get them */
+	{
+		int fd;
+		for (fd = 0; fd < (int)first; fd++) {
+			int fl = fcntl(fd, F_GETFD);
+			if (fl >= 0 && (fl & FD_CLOEXEC) && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+				fail("keep stdio", "", errno);
+		}
+	}
+}
+
+static void write_file(const char *path, const char *data, const char *step)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = s_len(data);
+	if (fd < 0)
+		fail(step, path, errno);
+	if (write(fd, data, len) != (ssize_t)len)
+		fail(step, path, errno);
+	close(fd);
+}
+
+static void init_stage2(const struct plan *p) __attribute__((noreturn));
+
+void child_stage1(const struct plan *p, int syncfd, pid_t parent)
+{
+	int i, rest;
+	long pid;
+	g_sync = syncfd;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		fail("set parent death signal", "", errno);
+	if (getppid() != parent)
+		_exit(1);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		fail("set non-dumpable", "", errno);
+	reset_signals();
+	close_other_fds(p);
+
+	if (p->oom_score_adj != -1001) {
+		char buf[16];
+		int n = 0, v = p->oom_score_adj, neg = v < 0;
+		char digits[12];
+		int k = 0;
+		unsigned int u = (unsigned int)(neg ? -v : v);
+		do {
+			digits[k++] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (neg)
+			buf[n++] = '-';
+		while (k > 0)
+			buf[n++] = digits[--k];
+		buf[n] = 0;
+		write_file("/proc/self/oom_score_adj", buf, "set oom_score_adj");
+	}
+
+	/* join namespaces given by path, user first (the plan orders them) */
+	for (i = 0; i < p->njoins; i++) {
+		int fd = open(p->joins[i].path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fail("open namespace", p->joins[i].path, errno);
+		if (setns(fd, p->joins[i].flag) < 0)
+			fail("join namespace", p->joins[i].path, errno);
+		close(fd);
+	}
+
+	if (p->clone_flags & CLONE_NEWUSER) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			fail("create user namespace", "", errno);
+		send_msg(SYNC_NEED_MAPS, 0, 0, "", "");
+		expect(SYNC_MAPS_DONE, "wait for id mappings");
+		if (syscall(SYS_setresgid, 0, 0, 0) < 0)
+			fail("become root in user namespace", "setresgid", errno);
+		if (syscall(SYS_setresuid, 0, 0, 0) < 0)
+			fail("become root in user namespace", "setresuid", errno);
+	}
+
+	/* the cgroup namespace is made by the init once it sits in its cgroup */
+	rest = p->clone_flags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP);
+	if (rest && unshare(rest) < 0)
+		fail("create namespaces", "", errno);
+
+	/* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait
+	 * for it; a new pid namespace takes effect for this child only. */
+	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0)
+		fail("clone init", "", errno);
+	if (pid == 0)
+		init_stage2(p);
+	send_msg(SYNC_INIT_PID, (int)pid, 0, "", "");
+	_exit(0);
+}
+
+/* ---------- stage 2: the container's init ---------- */
+
+static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
+{
+	char target[32];
+	int fd;
+	const char *src = m->source[0] ? m->source : NULL;
+	int is_bind = (m->flags & MS_BIND) != 0;
+
+	if (!is_bind && (!strcmp(m->fstype, "proc") || !strcmp(m->fstype, "sysfs"))) {
+		/* procfs/sysfs only on a real directory: a symlinked /proc in the
+		 * image must not redirect it (CVE-2019-16884, CVE-2019-19921) */
+		const char *rel = m->destination;
+		while (*rel == '/')
+			rel++;
+		fd = (int)openat2_in(rootfd, *rel ? rel : ".", O_PATH | O_CLOEXEC,
+				     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+		if (fd < 0 && errno == ELOOP)
+			fail("mount destination is a symlink", m->destination, ELOOP);
+		if (fd >= 0)
+			close(fd);
+	}
+
+	fd = mkpath_in_root(rootfd, m->destination, m->is_file, scratch, "create mount destination");
+	fd_path(target, fd);
+	if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0)
+		fail(m->fstype[0] && !is_bind ? "mount" : "bind mount", m->destination, errno);
+	/* the fd names the directory under the mount: reopen to reach the mount */
+	close(fd);
+	fd = open_in_root(rootfd, m->destination, O_PATH);
+	if (fd < 0)
+		fail("open mount", m->destination, errno);
+	fd_path(target, fd);
+	if (is_bind && m->remount_flags &&
+	    mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | m->remount_flags, NULL) < 0)
+		fail("remount bind mount", m->destination, errno);
+	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+		fail("set mount propagation", m->destination, errno);
+	close(fd);
+}
+
+static void make_device(int rootfd, const struct plan_device *d, char *scratch)
+{
+	char target[32];
+	const char *rel = d->path;
+	size_t j;
+	int pfd;
+	/* parent directory, made as needed */
+	j = s_len(rel);
+	while (j > 0 && rel[j - 1] != '/')
+		j--;
+	if (j <= 1) {
+		pfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+	} else {
+		memcpy(scratch, rel, j - 1);
+		scratch[j - 1] = 0;
+		pfd = mkpath_in_root(rootfd, scratch, 0, scratch + PATH_MAX, "create device directory");
+	}
+	if (pfd < 0)
+		fail("create device", d->path, errno);
+	if (d->bind) {
+		int fd = mkpath_in_root(rootfd, d->path, 1, scratch, "create device");
+		if (mount(d->path, fd_path(target, fd), NULL, MS_BIND, NULL) < 0)
+			fail("bind mount device", d->path, errno);
+		close(fd);
+	} else {
+		if (mknodat(pfd, rel + j, d->mode, makedev(d->major, d->minor)) < 0 && errno != EEXIST)
+			fail("mknod device", d->path, errno);
+		if (fchownat(pfd, rel + j, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			fail("chown device", d->path, errno);
+		if (fchmodat(pfd, rel + j, d->mode & 07777, 0) < 0)
+			fail("chmod device", d->path, errno);
+	}
+	close(pfd);
+}
+
+static void make_link(int rootfd, const struct plan_devlink *l, char *scratch)
+{
+	const char *rel = l->path;
+	size_t j = s_len(rel);
+	int pfd;
+	while (j > 0 && rel[j - 1] != '/')
+		j--;
+	if (j <= 1) {
+		pfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
+	} else {
+		memcpy(scratch, rel, j - 1);
+		scratch[j - 1] = 0;
+		pfd = open_in_root(rootfd, scratch, O_PATH | O_DIRECTORY);
+	}
+	if (pfd < 0)
+		fail("create symlink", l->path, errno);
+	if (symlinkat(l->target, pfd, rel + j) < 0 && errno != EEXIST)
+		fail("create symlink", l->path, errno);
+	close(pfd);
+}
+
+static void pivot(const struct plan *p)
+{
+	int oldroot, newroot;
+	oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (oldroot < 0)
+		fail("open old root", "/", errno);
+	newroot = open(p->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (newroot < 0)
+		fail("open rootfs", p->rootfs, errno);
+	if (fchdir(newroot) < 0)
+		fail("chdir to rootfs", p->rootfs, errno);
+	/* pivot_root(".", ".") stacks the old root on top of the new one; it is
+	 * then unmounted lazily without ever needing a directory for it */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		fail("pivot_root", p->rootfs, errno);
+	if (fchdir(oldroot) < 0)
+		fail("chdir to old root", "/", errno);
+	/* never let the unmount propagate back to the host */
+	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+		fail("make old root slave", "/", errno);
+	if (umount2(".", MNT_DETACH) < 0)
+		fail("unmount old root", "/", errno);
+	if (chdir("/") < 0)
+		fail("chdir", "/", errno);
+	close(oldroot);
+	close(newroot);
+}
+
+static void move_root(const struct plan *p)
+{
+	if (chdir(p->rootfs) < 0)
+		fail("chdir to rootfs", p->rootfs, errno);
+	if (mount(p->rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		fail("move rootfs to /", p->rootfs, errno);
+	if (chroot(".") < 0)
+		fail("chroot", p->rootfs, errno);
+	if (chdir("/") < 0)
+		fail("chdir", "/", errno);
+}
+
+static void setup_rootfs(const struct plan *p)
+{
+	int rootfd, i;
+	char *scratch = p->scratch;
+
+	if (mount(NULL, "/", NULL, p->root_propagation, NULL) < 0)
+		fail("set propagation of /", "/", errno);
+	if (mount(p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		fail("bind mount rootfs", p->rootfs, errno);
+	rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		fail("open rootfs", p->rootfs, errno);
+	for (i = 0; i < p->nmounts; i++)
+		do_mount(rootfd, &p->mounts[i], scratch);
+	for (i = 0; i < p->ndevices; i++)
+		make_device(rootfd, &p->devices[i], scratch);
+	for (i = 0; i < p->ndevlinks; i++)
+		make_link(rootfd, &p->devlinks[i], scratch);
+	close(rootfd);
+
+	if (p->no_pivot)
+		move_root(p);
+	else
+		pivot(p);
+
+	if (p->rootfs_propagation && mount(NULL, "/", NULL, p->rootfs_propagation, NULL) < 0)
+		fail("set rootfs propagation", "/", errno);
+	if (p->readonly_root) {
+		struct statvfs sv;
+		if (statvfs("/", &sv) < 0)
+			fail("statfs", "/", errno);
+		/* keep nosuid/nodev/noexec/atime flags the mount already has */
+		if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | (sv.f_flag & ~ST_RDONLY), NULL) < 0)
+			fail("remount rootfs read-only", "/", errno);
+	}
+}
+
+static int cap_to_data(uint64_t mask, int word)
+{
+	return (int)(uint32_t)(word == 0 ? mask : mask >> 32);
+}
+
+static void set_user_and_caps(const struct plan *p)
+{
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[2];
+	int i;
+
+	for (i = 0; i <= p->last_cap; i++) {
+		if (p->cap_bounding & (1ULL << i))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, i, 0, 0, 0) < 0 && errno != EINVAL)
+			fail("drop bounding capability", "", errno);
+	}
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		fail("keep capabilities", "", errno);
+	/* raw system calls: glibc's set*id wrappers broadcast to every thread
+	 * of node that glibc still believes exists, and wait for them */
+	/* with setgroups "deny" in a user namespace the call is refused */
+	if (strcmp(p->setgroups, "deny") != 0 && syscall(SYS_setgroups, (size_t)p->ngroups, p->groups) < 0)
+		fail("setgroups", "", errno);
+	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0)
+		fail("setgid", "", errno);
+	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0)
+		fail("setuid", "", errno);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		fail("keep capabilities", "", errno);
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	hdr.pid = 0;
+	for (i = 0; i < 2; i++) {
+		data[i].effective = (uint32_t)cap_to_data(p->cap_effective, i);
+		data[i].permitted = (uint32_t)cap_to_data(p->cap_permitted, i);
+		data[i].inheritable = (uint32_t)cap_to_data(p->cap_inheritable, i);
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		fail("set capabilities", "", errno);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		fail("clear ambient capabilities", "", errno);
+	for (i = 0; i <= p->last_cap; i++) {
+		/* as runc: an ambient capability missing from the inheritable or
+		 * permitted set is not raised, and that is not an error */
+		if (p->cap_ambient & (1ULL << i))
+			(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, i, 0, 0);
+	}
+}
+
+/* Finds args[0] the way execvp would, so a missing binary is reported by
+ * `create` (runc does the same) rather than lost after `start`. */
+static const char *find_executable(const struct plan *p, char *buf)
+{
+	const char *name = p->argv[0];
+	const char *dir = p->search_path;
+	struct stat st;
+	int saw_eacces = 0;
+	if (name == NULL || name[0] == 0)
+		fail("exec", "", ENOENT);
+	if (strchr(name, '/')) {
+		if (stat(name, &st) < 0)
+			fail("exec", name, errno);
+		if (S_ISDIR(st.st_mode))
+			fail("exec", name, EACCES);
+		if (access(name, X_OK) < 0)
+			fail("exec", name, errno);
+		return name;
+	}
+	while (dir && *dir) {
+		const char *end = strchr(dir, ':');
+		size_t dlen = end ? (size_t)(end - dir) : s_len(dir);
+		size_t nlen = s_len(name);
+		if (dlen + 1 + nlen + 1 <= PATH_MAX) {
+			if (dlen == 0) {
+				buf[0] = '.';
+				dlen = 1;
+			} else {
+				memcpy(buf, dir, dlen);
+			}
+			buf[dlen] = '/';
+			memcpy(buf + dlen + 1, name, nlen + 1);
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(buf, X_OK) == 0)
+					return buf;
+				saw_eacces = 1;
+			}
+		}
+		if (!end)
+			break;
+		dir = end + 1;
+	}
+	/* ENOEXEC is borrowed to say "not found in $PATH" to the parent */
+	fail("exec", name, saw_eacces ? EACCES : ENOEXEC);
+}
+
+static void wait_for_start(int fifo)
+{
+	struct pollfd pfd;
+	char c;
+	pfd.fd = fifo;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	/* On Linux a FIFO read end with no writer yet polls as not ready until a
+	 * writer has come: `start` opens it for writing and writes one byte. */
+	for (;;) {
+		int rc = poll(&pfd, 1, -1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			_exit(127);
+		break;
+	}
+	(void)read(fifo, &c, 1);
+	close(fifo);
+}
+
+static void init_stage2(const struct plan *p)
+{
+	const char *exe;
+	int i;
+	char *scratch = p->scratch;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		fail("set parent death signal", "", errno);
+	expect(SYNC_GO, "wait for cgroup placement");
+	if ((p->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		fail("create cgroup namespace", "", errno);
+
+	if (p->clone_flags & CLONE_NEWNS) {
+		setup_rootfs(p);
+	} else {
+		/* no mount namespace: only the root changes (the plan has no mounts) */
+		if (chroot(p->rootfs) < 0)
+			fail("chroot", p->rootfs, errno);
+		if (chdir("/") < 0)
+			fail("chdir", "/", errno);
+	}
+
+	if (p->hostname[0] && sethostname(p->hostname, s_len(p->hostname)) < 0)
+		fail("sethostname", p->hostname, errno);
+	if (p->domainname[0] && setdomainname(p->domainname, s_len(p->domainname)) < 0)
+		fail("setdomainname", p->domainname, errno);
+	for (i = 0; i < p->nrlimits; i++)
+		if (prlimit64(0, p->rlimits[i].resource, &p->rlimits[i].lim, NULL) < 0)
+			fail("setrlimit", "", errno);
+
+	set_user_and_caps(p);
+	if (p->umask >= 0)
+		umask((mode_t)p->umask);
+	if (chdir(p->cwd) < 0)
+		fail("chdir to cwd", p->cwd, errno);
+	/* a cwd outside the root reads as "(unreachable)/..." (CVE-2024-21626) */
+	if (syscall(SYS_getcwd, scratch, PATH_MAX) < 0 || scratch[0] != '/')
+		fail("chdir to cwd", p->cwd, EPERM);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fail("set no_new_privs", "", errno);
+	exe = find_executable(p, scratch);
+
+	/* from here on the runtime may exit: the init must outlive it */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		fail("clear parent death signal", "", errno);
+	send_msg(SYNC_READY, 0, 0, "", "");
+	close(g_sync);
+	if (p->fifo_fd >= 0)
+		wait_for_start(p->fifo_fd);
+	execve(exe, p->argv, p->envp);
+	/* the binary was checked before READY; nothing is left to report to */
+	_exit(127);
+}

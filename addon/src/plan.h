@@ -1,0 +1,112 @@
+/* The LaunchPlan in C memory. Filled by plan.c from the JS object before
+ * clone(); the child only reads it. See lib/plan/types.ts for the meaning of
+ * each field: the TypeScript side decides, this side acts. */
+#ifndef RUNTS_PLAN_H
+#define RUNTS_PLAN_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/resource.h>
+
+struct plan_mount {
+	char *destination;
+	char *source;
+	char *fstype;
+	char *data;
+	unsigned long flags;
+	unsigned long propagation;
+	unsigned long remount_flags;
+	int is_file;
+};
+
+struct plan_join {
+	int flag;
+	char *path;
+};
+
+struct plan_devlink {
+	char *target;
+	char *path;
+};
+
+struct plan_device {
+	char *path;
+	mode_t mode;
+	unsigned int major, minor;
+	uid_t uid;
+	gid_t gid;
+	int bind;
+};
+
+struct plan_rlimit {
+	int resource;
+	struct rlimit64 lim;
+};
+
+struct plan {
+	int clone_flags;
+	int njoins;
+	struct plan_join *joins;
+	char *uid_map, *gid_map, *setgroups;
+	int ncgroup_procs;
+	char **cgroup_procs;
+
+	char *rootfs;
+	unsigned long root_propagation, rootfs_propagation;
+	int readonly_root, no_pivot;
+	int nmounts;
+	struct plan_mount *mounts;
+	int ndevlinks;
+	struct plan_devlink *devlinks;
+	int ndevices;
+	struct plan_device *devices;
+	char *hostname, *domainname;
+	int nrlimits;
+	struct plan_rlimit *rlimits;
+
+	char *fifo_path;
+	int fifo_fd; /* opened by the parent before clone, -1 for none */
+
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t *groups;
+	int umask;
+	uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+	int last_cap;
+	int no_new_privileges;
+	int oom_score_adj;
+
+	char *cwd;
+	char **argv; /* NULL-terminated */
+	char **envp; /* NULL-terminated */
+	char *search_path;
+	int preserve_fds;
+
+	/* scratch space prepared by the parent so the child never allocates */
+	char *scratch;
+	size_t scratch_len;
+};
+
+/* Messages on the SOCK_SEQPACKET sync socket between parent and child. */
+enum sync_type {
+	SYNC_NEED_MAPS = 1, /* stage1 -> parent: write my uid/gid maps */
+	SYNC_MAPS_DONE,     /* parent -> stage1 */
+	SYNC_INIT_PID,      /* stage1 -> parent: the init's pid in the parent's pid ns */
+	SYNC_GO,            /* parent -> init: placed in cgroups, go on */
+	SYNC_READY,         /* init -> parent: set up, waiting on the exec fifo */
+	SYNC_ERROR,         /* either -> parent: {step, path, err} */
+};
+
+struct sync_msg {
+	int type;
+	int pid;
+	int err;
+	char step[48];
+	char path[464];
+};
+
+/* runs in the forked child; never returns */
+void child_stage1(const struct plan *p, int syncfd, pid_t parent) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,70 @@
+// The only file that loads the addon. Typed wrappers, nothing else.
+import * as path from 'node:path';
+import type { LaunchPlan, NativeFailure } from './plan/types';
+
+interface Addon {
+  spawn(plan: LaunchPlan): { pid: number } | { error: NativeFailure };
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(fd: number, sig: number): number;
+  pidfdWait(fd: number, timeoutMs: number): boolean;
+  waitExit(pid: number, cb: (code: number, signal: number) => void): number;
+  mkfifo(path: string, mode: number): number;
+}
+
+let addon: Addon | undefined;
+
+function load(): Addon {
+  if (!addon) {
+    // dist/native.js and lib/native.ts both sit one level under the repo top
+    const file = path.join(__dirname, '..', 'addon', 'build', 'Release', 'runts.node');
+    addon = require(file) as Addon;
+  }
+  return addon;
+}
+
+export type SpawnResult = { pid: number } | { error: NativeFailure };
+
+export function spawn(plan: LaunchPlan): SpawnResult {
+  const r = load().spawn(plan);
+  if ('error' in r) r.error.message = goStyle(r.error.message);
+  return r;
+}
+
+/** strerror text as Go (and so runc) prints it: "No such file" -> "no such file" */
+export function goStyle(msg: string): string {
+  return msg.length ? msg[0].toLowerCase() + msg.slice(1) : msg;
+}
+
+/** A pidfd for pid, or a negative errno. */
+export function pidfdOpen(pid: number): number {
+  return load().pidfdOpen(pid);
+}
+
+/** 0, or a negative errno */
+export function pidfdSendSignal(fd: number, sig: number): number {
+  return load().pidfdSendSignal(fd, sig);
+}
+
+/** true once the process behind fd has exited */
+export function pidfdWait(fd: number, timeoutMs: number): boolean {
+  return load().pidfdWait(fd, timeoutMs);
+}
+
+export interface ExitStatus {
+  /** exit code, or -1 when killed by a signal */
+  code: number;
+  signal: number;
+}
+
+/** Resolves when our child pid exits (reaped through a pidfd on the event loop). */
+export function waitExit(pid: number): Promise<ExitStatus> {
+  return new Promise((resolve, reject) => {
+    const rc = load().waitExit(pid, (code, signal) => resolve({ code, signal }));
+    if (rc < 0) reject(new Error(`wait for pid ${pid}: errno ${-rc}`));
+  });
+}
+
+/** 0, or a negative errno */
+export function mkfifo(file: string, mode: number): number {
+  return load().mkfifo(file, mode);
+}

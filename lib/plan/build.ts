@@ -1,0 +1,225 @@
+// config.json + command-line options -> LaunchPlan. Pure: everything it needs
+// from the host comes in through PlanInput, so unit tests run without root.
+import * as path from 'node:path';
+import { capMask } from '../capabilities';
+import type { Hierarchy } from '../cgroups/layout';
+import type { IDMapping, Spec } from '../config/types';
+import { MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
+import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
+
+export class PlanError extends Error {}
+
+export interface PlanInput {
+  spec: Spec;
+  /** absolute bundle directory */
+  bundle: string;
+  noPivot: boolean;
+  fifoPath: string;
+  preserveFds: number;
+  cgroupProcs: string[];
+  lastCap: number;
+  hierarchies: Hierarchy[];
+  isDirectory(hostPath: string): boolean;
+  /** contents of the rootfs's /etc/passwd, for HOME; undefined if absent */
+  passwd?: string;
+}
+
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export const RLIMITS: Record<string, number> = {
+  RLIMIT_CPU: 0,
+  RLIMIT_FSIZE: 1,
+  RLIMIT_DATA: 2,
+  RLIMIT_STACK: 3,
+  RLIMIT_CORE: 4,
+  RLIMIT_RSS: 5,
+  RLIMIT_NPROC: 6,
+  RLIMIT_NOFILE: 7,
+  RLIMIT_MEMLOCK: 8,
+  RLIMIT_AS: 9,
+  RLIMIT_LOCKS: 10,
+  RLIMIT_SIGPENDING: 11,
+  RLIMIT_MSGQUEUE: 12,
+  RLIMIT_NICE: 13,
+  RLIMIT_RTPRIO: 14,
+  RLIMIT_RTTIME: 15,
+};
+
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
+
+/** The devices every container gets (runtime-spec config-linux.md "Default Devices"). */
+export const DEFAULT_DEVICES = [
+  { path: '/dev/null', major: 1, minor: 3 },
+  { path: '/dev/zero', major: 1, minor: 5 },
+  { path: '/dev/full', major: 1, minor: 7 },
+  { path: '/dev/random', major: 1, minor: 8 },
+  { path: '/dev/urandom', major: 1, minor: 9 },
+  { path: '/dev/tty', major: 5, minor: 0 },
+];
+
+function idMap(maps: IDMapping[] | undefined): string {
+  return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+}
+
+/** host id of a container id through the mappings (identity without a user namespace) */
+function toHost(id: number, maps: IDMapping[] | undefined): number {
+  if (!maps) return id;
+  for (const m of maps) if (id >= m.containerID && id < m.containerID + m.size) return m.hostID + (id - m.containerID);
+  return -1;
+}
+
+function homeOf(uid: number, passwd: string | undefined): string {
+  for (const line of (passwd ?? '').split('\n')) {
+    const f = line.split(':');
+    if (f.length >= 7 && Number(f[2]) === uid && f[5]) return f[5];
+  }
+  return '/';
+}
+
+export function buildPlan(input: PlanInput): LaunchPlan {
+  const { spec } = input;
+  const linux = spec.linux ?? {};
+  const proc = spec.process;
+  if (!proc) throw new PlanError('/process: required to create a container');
+
+  let cloneFlags = 0;
+  const joins: NsJoin[] = [];
+  for (const ns of linux.namespaces ?? []) {
+    const flag = NS_FLAGS[ns.type];
+    if (ns.path) joins.push({ type: ns.type, flag, path: ns.path });
+    else cloneFlags |= flag;
+  }
+  // user first (it decides what the others may do), mount last (it changes
+  // what the other paths resolve to)
+  const rank = (t: string): number => (t === 'user' ? 0 : t === 'mount' ? 2 : 1);
+  joins.sort((a, b) => rank(a.type) - rank(b.type));
+  const has = (t: keyof typeof NS_FLAGS): boolean => (linux.namespaces ?? []).some((n) => n.type === t);
+  const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
+  const userNs = has('user');
+
+  if (newUser && !(linux.uidMappings?.length && linux.gidMappings?.length))
+    throw new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings');
+  if (!userNs && (linux.uidMappings?.length || linux.gidMappings?.length))
+    throw new PlanError('/linux/uidMappings: id mappings need a user namespace in /linux/namespaces');
+  if ((spec.hostname ?? '') !== '' && !has('uts'))
+    throw new PlanError('/hostname: setting the hostname needs a uts namespace in /linux/namespaces');
+  if ((spec.domainname ?? '') !== '' && !has('uts'))
+    throw new PlanError('/domainname: setting the domainname needs a uts namespace in /linux/namespaces');
+  const mountNs = has('mount');
+  if (!mountNs && (spec.mounts ?? []).length)
+    throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
+
+  const rootfs = path.resolve(input.bundle, spec.root.path);
+
+  let mounts;
+  try {
+    mounts = planMounts(spec.mounts ?? [], {
+      bundle: input.bundle,
+      isDirectory: input.isDirectory,
+      hierarchies: input.hierarchies,
+    });
+  } catch (e) {
+    if (e instanceof MountError) throw new PlanError(e.message);
+    throw e;
+  }
+
+  const destinations = new Set((spec.mounts ?? []).map((m) => path.posix.normalize(m.destination)));
+  const devBound = destinations.has('/dev') && (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.type === 'bind');
+  const devices: PlanDevice[] = [];
+  const devLinks: PlanDeviceLink[] = [];
+  if (mountNs && !devBound) {
+    const seen = new Set<string>();
+    for (const [i, d] of (linux.devices ?? []).entries()) {
+      const kind = d.type === 'b' ? S_IFBLK : d.type === 'p' ? S_IFIFO : S_IFCHR;
+      if (d.type !== 'p' && (d.major === undefined || d.minor === undefined))
+        throw new PlanError(`/linux/devices/${i}: major and minor are required for type "${d.type}"`);
+      seen.add(d.path);
+      devices.push({
+        path: d.path,
+        mode: kind | ((d.fileMode ?? 0o666) & 0o7777),
+        major: d.major ?? 0,
+        minor: d.minor ?? 0,
+        uid: toHost(d.uid ?? 0, linux.uidMappings),
+        gid: toHost(d.gid ?? 0, linux.gidMappings),
+        bind: userNs,
+      });
+    }
+    for (const d of DEFAULT_DEVICES) {
+      if (seen.has(d.path)) continue;
+      devices.push({ ...d, mode: S_IFCHR | 0o666, uid: 0, gid: 0, bind: userNs });
+    }
+    devLinks.push(
+      { target: '/proc/self/fd', path: '/dev/fd' },
+      { target: '/proc/self/fd/0', path: '/dev/stdin' },
+      { target: '/proc/self/fd/1', path: '/dev/stdout' },
+      { target: '/proc/self/fd/2', path: '/dev/stderr' },
+    );
+    if (destinations.has('/dev/pts')) devLinks.push({ target: 'pts/ptmx', path: '/dev/ptmx' });
+    if (destinations.has('/proc')) devLinks.push({ target: '/proc/kcore', path: '/dev/core' });
+  }
+
+  const prop = linux.rootfsPropagation ?? '';
+  const privateRoot = prop === 'private' || prop === 'rprivate';
+  const rootPropagation = MS.REC | (privateRoot ? MS.PRIVATE : MS.SLAVE);
+  const rootfsPropagation = prop && !privateRoot && prop !== 'slave' && prop !== 'rslave' ? PROPAGATION_OPTIONS[prop] : 0;
+
+  const caps = proc.capabilities ?? {};
+  const mask = (names: readonly string[] | undefined, field: string): bigint => {
+    try {
+      return capMask(names ?? []);
+    } catch (e) {
+      throw new PlanError(`/process/capabilities/${field}: ${(e as Error).message}`);
+    }
+  };
+
+  const rlimits = (proc.rlimits ?? []).map((r, i) => {
+    const resource = RLIMITS[r.type];
+    if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type: unknown rlimit "${r.type}"`);
+    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+  });
+
+  const env = [...(proc.env ?? [])];
+  const pathEntry = env.find((e) => e.startsWith('PATH='));
+  const uid = proc.user?.uid ?? 0;
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${homeOf(uid, input.passwd)}`);
+
+  return {
+    cloneFlags,
+    joins,
+    uidMap: newUser ? idMap(linux.uidMappings) : '',
+    gidMap: newUser ? idMap(linux.gidMappings) : '',
+    setgroups: '',
+    cgroupProcs: input.cgroupProcs,
+    rootfs,
+    rootPropagation,
+    rootfsPropagation,
+    readonlyRoot: spec.root.readonly === true,
+    noPivot: input.noPivot,
+    mounts,
+    devLinks,
+    devices,
+    hostname: spec.hostname ?? '',
+    domainname: spec.domainname ?? '',
+    rlimits,
+    fifoPath: input.fifoPath,
+    uid,
+    gid: proc.user?.gid ?? 0,
+    additionalGids: proc.user?.additionalGids ?? [],
+    umask: proc.user?.umask ?? 0o022,
+    capBounding: mask(caps.bounding, 'bounding'),
+    capEffective: mask(caps.effective, 'effective'),
+    capPermitted: mask(caps.permitted, 'permitted'),
+    capInheritable: mask(caps.inheritable, 'inheritable'),
+    capAmbient: mask(caps.ambient, 'ambient'),
+    lastCap: input.lastCap,
+    noNewPrivileges: proc.noNewPrivileges === true,
+    oomScoreAdj: proc.oomScoreAdj ?? -1001,
+    cwd: proc.cwd,
+    args: proc.args,
+    env,
+    searchPath: pathEntry ? pathEntry.slice(5) : DEFAULT_PATH,
+    preserveFds: input.preserveFds,
+  };
+}

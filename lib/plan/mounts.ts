@@ -1,0 +1,184 @@
+// config.json mounts -> PlanMount: option names to MS_* flags, as runc reads
+// them. Pure: the one file-system question (is a bind source a directory?) is
+// asked through a function the caller passes in.
+import * as path from 'node:path';
+import type { Mount } from '../config/types';
+import type { Hierarchy } from '../cgroups/layout';
+import type { PlanMount } from './types';
+
+export const MS = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  SYNCHRONOUS: 0x10,
+  REMOUNT: 0x20,
+  MANDLOCK: 0x40,
+  DIRSYNC: 0x80,
+  NOSYMFOLLOW: 0x100,
+  NOATIME: 0x400,
+  NODIRATIME: 0x800,
+  BIND: 0x1000,
+  MOVE: 0x2000,
+  REC: 0x4000,
+  SILENT: 0x8000,
+  UNBINDABLE: 0x20000,
+  PRIVATE: 0x40000,
+  SLAVE: 0x80000,
+  SHARED: 0x100000,
+  RELATIME: 0x200000,
+  STRICTATIME: 0x1000000,
+} as const;
+
+/** option -> [clear, flag]: clear=true removes the flag ("rw", "suid", ...) */
+const FLAG_OPTIONS: Record<string, [boolean, number]> = {
+  defaults: [false, 0],
+  ro: [false, MS.RDONLY],
+  rw: [true, MS.RDONLY],
+  nosuid: [false, MS.NOSUID],
+  suid: [true, MS.NOSUID],
+  nodev: [false, MS.NODEV],
+  dev: [true, MS.NODEV],
+  noexec: [false, MS.NOEXEC],
+  exec: [true, MS.NOEXEC],
+  sync: [false, MS.SYNCHRONOUS],
+  async: [true, MS.SYNCHRONOUS],
+  dirsync: [false, MS.DIRSYNC],
+  remount: [false, MS.REMOUNT],
+  mand: [false, MS.MANDLOCK],
+  nomand: [true, MS.MANDLOCK],
+  noatime: [false, MS.NOATIME],
+  atime: [true, MS.NOATIME],
+  nodiratime: [false, MS.NODIRATIME],
+  diratime: [true, MS.NODIRATIME],
+  bind: [false, MS.BIND],
+  rbind: [false, MS.BIND | MS.REC],
+  relatime: [false, MS.RELATIME],
+  norelatime: [true, MS.RELATIME],
+  strictatime: [false, MS.STRICTATIME],
+  nostrictatime: [true, MS.STRICTATIME],
+  nosymfollow: [false, MS.NOSYMFOLLOW],
+  symfollow: [true, MS.NOSYMFOLLOW],
+  silent: [false, MS.SILENT],
+  loud: [true, MS.SILENT],
+};
+
+export const PROPAGATION_OPTIONS: Record<string, number> = {
+  private: MS.PRIVATE,
+  rprivate: MS.PRIVATE | MS.REC,
+  shared: MS.SHARED,
+  rshared: MS.SHARED | MS.REC,
+  slave: MS.SLAVE,
+  rslave: MS.SLAVE | MS.REC,
+  unbindable: MS.UNBINDABLE,
+  runbindable: MS.UNBINDABLE | MS.REC,
+};
+
+/** flags that a bind mount only takes on a second, remounting mount(2) */
+const REMOUNT_MASK =
+  MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME | MS.NOSYMFOLLOW;
+
+export interface ParsedOptions {
+  flags: number;
+  propagation: number;
+  data: string[];
+}
+
+export function parseMountOptions(options: readonly string[]): ParsedOptions {
+  let flags = 0;
+  let propagation = 0;
+  const data: string[] = [];
+  for (const o of options) {
+    const f = FLAG_OPTIONS[o];
+    if (f) {
+      flags = f[0] ? flags & ~f[1] : flags | f[1];
+    } else if (o in PROPAGATION_OPTIONS) {
+      propagation |= PROPAGATION_OPTIONS[o];
+    } else {
+      data.push(o);
+    }
+  }
+  return { flags, propagation, data };
+}
+
+export interface MountContext {
+  bundle: string;
+  /** true when the host path is a directory (bind sources decide dir vs file) */
+  isDirectory(hostPath: string): boolean;
+  /** host cgroup hierarchies, for a "cgroup" mount on v1 */
+  hierarchies: Hierarchy[];
+}
+
+export class MountError extends Error {}
+
+export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMount[] {
+  const out: PlanMount[] = [];
+  mounts.forEach((m, i) => {
+    const opts = parseMountOptions(m.options ?? []);
+    const isBind = m.type === 'bind' || (opts.flags & MS.BIND) !== 0;
+    if (m.uidMappings || m.gidMappings)
+      throw new MountError(`/mounts/${i}: idmapped mounts (uidMappings/gidMappings) are not supported yet`);
+    if (isBind) {
+      const source = path.resolve(ctx.bundle, m.source ?? '');
+      out.push({
+        destination: m.destination,
+        source,
+        fstype: '',
+        flags: MS.BIND | (opts.flags & MS.REC),
+        data: '',
+        propagation: opts.propagation,
+        remountFlags: opts.flags & REMOUNT_MASK,
+        isFile: !ctx.isDirectory(source),
+      });
+      return;
+    }
+    if (m.type === 'cgroup') {
+      out.push(...cgroupMounts(m.destination, opts, ctx.hierarchies));
+      return;
+    }
+    out.push({
+      destination: m.destination,
+      source: m.source ?? m.type ?? 'none',
+      fstype: m.type ?? '',
+      flags: opts.flags,
+      data: opts.data.join(','),
+      propagation: opts.propagation,
+      remountFlags: 0,
+      isFile: false,
+    });
+  });
+  return out;
+}
+
+/**
+ * A "cgroup" mount on a v1 or hybrid host is a tmpfs holding one cgroup
+ * mount per hierarchy, made read-only last when asked (as runc lays it out);
+ * on a pure v2 host it is a cgroup2 mount.
+ */
+function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[]): PlanMount[] {
+  const v1 = hierarchies.filter((h) => h.version === 1);
+  const mk = (d: string, source: string, fstype: string, flags: number, data: string): PlanMount => ({
+    destination: d,
+    source,
+    fstype,
+    flags,
+    data,
+    propagation: 0,
+    remountFlags: 0,
+    isFile: false,
+  });
+  if (!v1.length) return [mk(dest, 'cgroup', 'cgroup2', opts.flags, '')];
+  const base = opts.flags & ~MS.RDONLY;
+  const out = [mk(dest, 'tmpfs', 'tmpfs', base | MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=755')];
+  for (const h of hierarchies) {
+    const name = h.version === 2 ? 'unified' : h.key.replace(/^name=/, '');
+    out.push(
+      h.version === 2
+        ? mk(path.posix.join(dest, name), 'cgroup2', 'cgroup2', opts.flags | MS.NOSUID | MS.NODEV | MS.NOEXEC, '')
+        : mk(path.posix.join(dest, name), 'cgroup', 'cgroup', opts.flags | MS.NOSUID | MS.NODEV | MS.NOEXEC, h.options),
+    );
+  }
+  if (opts.flags & MS.RDONLY)
+    out.push(mk(dest, '', '', MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=755'));
+  return out;
+}

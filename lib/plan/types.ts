@@ -1,0 +1,135 @@
+// The LaunchPlan is plain data that says exactly what the native child does,
+// in order, with every flag already computed. The addon copies it into C
+// memory before clone() and interprets nothing: all decisions are made here.
+
+/** clone/unshare flag bits, as the kernel numbers them */
+export const NS_FLAGS = {
+  mount: 0x00020000,
+  cgroup: 0x02000000,
+  uts: 0x04000000,
+  ipc: 0x08000000,
+  user: 0x10000000,
+  pid: 0x20000000,
+  network: 0x40000000,
+  time: 0x00000080,
+} as const;
+export type NamespaceType = keyof typeof NS_FLAGS;
+
+export interface NsJoin {
+  type: NamespaceType;
+  /** the CLONE_NEW* bit, given to setns() as nstype so the kernel checks the file */
+  flag: number;
+  path: string;
+}
+
+export interface PlanMount {
+  /** absolute path inside the container; the child resolves it under the rootfs */
+  destination: string;
+  source: string;
+  /** "" for bind mounts */
+  fstype: string;
+  /** MS_* flags for the first mount(2) */
+  flags: number;
+  /** filesystem-specific options joined by "," */
+  data: string;
+  /** MS_SHARED/MS_PRIVATE/MS_SLAVE/MS_UNBINDABLE (|MS_REC), applied after, 0 for none */
+  propagation: number;
+  /** bind mounts need a second mount(2) with MS_REMOUNT to apply ro/nosuid/... */
+  remountFlags: number;
+  /** the destination is created as a file (bind of a non-directory) rather than a dir */
+  isFile: boolean;
+}
+
+export interface PlanDeviceLink {
+  target: string;
+  /** path inside the container */
+  path: string;
+}
+
+export interface PlanDevice {
+  /** path inside the container */
+  path: string;
+  /** S_IFCHR/S_IFBLK/S_IFIFO | permission bits, for mknod */
+  mode: number;
+  major: number;
+  minor: number;
+  uid: number;
+  gid: number;
+  /** bind-mount the host node at the same path instead of mknod (user namespaces) */
+  bind: boolean;
+}
+
+export interface PlanRlimit {
+  resource: number;
+  soft: bigint;
+  hard: bigint;
+}
+
+export interface LaunchPlan {
+  /** new namespaces: OR of NS_FLAGS */
+  cloneFlags: number;
+  /** namespaces to join, user first */
+  joins: NsJoin[];
+  /** written by the parent to /proc/<pid>/{uid,gid}_map when a new user ns is made */
+  uidMap: string;
+  gidMap: string;
+  /** "deny" or "" (left alone) */
+  setgroups: string;
+  /** files the parent writes the init pid into (cgroup.procs of each hierarchy) */
+  cgroupProcs: string[];
+
+  /** absolute host path of the rootfs */
+  rootfs: string;
+  /** MS_* propagation for "/" before anything is mounted (default MS_REC|MS_PRIVATE) */
+  rootPropagation: number;
+  /** rootfsPropagation for the new root after pivot, 0 to leave */
+  rootfsPropagation: number;
+  readonlyRoot: boolean;
+  noPivot: boolean;
+  mounts: PlanMount[];
+  /** symlinks made in /dev after mounts (e.g. /dev/fd -> /proc/self/fd) */
+  devLinks: PlanDeviceLink[];
+  /** device nodes made under the rootfs after mounts */
+  devices: PlanDevice[];
+  /** "" to leave */
+  hostname: string;
+  domainname: string;
+  rlimits: PlanRlimit[];
+
+  /** exec fifo, opened by the init before pivot_root; "" for none */
+  fifoPath: string;
+
+  uid: number;
+  gid: number;
+  additionalGids: number[];
+  /** -1 to leave */
+  umask: number;
+  /** capability sets as 64-bit masks */
+  capBounding: bigint;
+  capEffective: bigint;
+  capPermitted: bigint;
+  capInheritable: bigint;
+  capAmbient: bigint;
+  /** highest capability number the kernel knows */
+  lastCap: number;
+  noNewPrivileges: boolean;
+  /** -1001 to leave */
+  oomScoreAdj: number;
+
+  cwd: string;
+  args: string[];
+  env: string[];
+  /** the PATH used to find args[0] when it has no slash */
+  searchPath: string;
+  /** fds 3..3+preserveFds-1 stay open in the container */
+  preserveFds: number;
+}
+
+/** What the addon reports when a step fails, in the child or the parent. */
+export interface NativeFailure {
+  step: string;
+  path: string;
+  errno: number;
+  /** strerror text, lower-cased as Go prints it ("no such file or directory") */
+  message: string;
+}
