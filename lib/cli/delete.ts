@@ -1,0 +1,17 @@
+import { bool } from './args';
+import type { Command } from './command';
+import { remove } from '../container/lifecycle';
+import { Store } from '../container/store';
+
+export const command: Command = {
+  name: 'delete',
+  summary: 'delete any resources held by the container often used with detached container',
+  argsUsage: '<container-id>',
+  flags: [{ name: 'force', aliases: ['f'], kind: 'bool', usage: 'forcibly deletes the container if it is still running (uses SIGKILL)' }],
+  minArgs: 1,
+  maxArgs: 1,
+  async run(g, flags, args) {
+    remove(new Store(g.root), args[0], bool(flags, 'force'));
+    return 0;
+  },
+};

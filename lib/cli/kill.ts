@@ -1,0 +1,28 @@
+import { bool } from './args';
+import { RuntsError, type Command } from './command';
+import { kill } from '../container/lifecycle';
+import { Store } from '../container/store';
+import { parseSignal, SignalError } from '../signals';
+
+export const command: Command = {
+  name: 'kill',
+  summary: 'kill sends the specified signal (default: SIGTERM) to the container\'s init process',
+  argsUsage: '<container-id> [signal]',
+  flags: [{ name: 'all', aliases: ['a'], kind: 'bool', usage: 'send the specified signal to all processes inside the container' }],
+  minArgs: 1,
+  maxArgs: 2,
+  async run(g, flags, args) {
+    const store = new Store(g.root);
+    store.load(args[0]);
+    let sig: number;
+    try {
+      // runc: an empty signal argument means SIGTERM
+      sig = parseSignal(args[1] === undefined || args[1] === '' ? 'SIGTERM' : args[1]);
+    } catch (e) {
+      if (e instanceof SignalError) throw new RuntsError(e.message);
+      throw e;
+    }
+    kill(store, args[0], sig, bool(flags, 'all'));
+    return 0;
+  },
+};

@@ -1,0 +1,38 @@
+import { bool, str } from './args';
+import { RuntsError, type Command } from './command';
+import { ociState, Store } from '../container/store';
+
+export const command: Command = {
+  name: 'list',
+  summary: 'lists containers started by runts with the given root',
+  argsUsage: '',
+  flags: [
+    { name: 'format', aliases: ['f'], kind: 'string', usage: 'select one of: table or json', default: 'table' },
+    { name: 'quiet', aliases: ['q'], kind: 'bool', usage: 'display only container IDs' },
+  ],
+  minArgs: 0,
+  maxArgs: 0,
+  async run(g, flags) {
+    const store = new Store(g.root);
+    const format = str(flags, 'format');
+    if (format !== 'table' && format !== 'json') throw new RuntsError(`invalid format option`);
+    const states = store
+      .list()
+      .map((id) => store.read(id))
+      .filter((r) => r !== undefined)
+      .map((r) => ociState(r, store.status(r)));
+    if (bool(flags, 'quiet')) {
+      for (const s of states) process.stdout.write(`${s.id}\n`);
+    } else if (format === 'json') {
+      // runc prints null for no containers
+      process.stdout.write(JSON.stringify(states.length ? states : null) + '\n');
+    } else {
+      const rows = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER']];
+      for (const s of states) rows.push([s.id, s.pid, s.status, s.bundle, s.created, s.owner].map(String));
+      // text/tabwriter with minwidth 12, padding 1, as runc
+      const widths = rows[0].map((_, c) => Math.max(11, ...rows.map((r) => r[c].length)) + 1);
+      for (const r of rows) process.stdout.write(r.map((v, c) => (c < r.length - 1 ? v.padEnd(widths[c]) : v)).join('') + '\n');
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,110 @@
+// Entry point: runc's global flags, then one subcommand, each in its own file
+// and loaded only when called (start-up time is paid on every invocation).
+import { parseFlags, str, bool, UsageError, type FlagSpec } from './args';
+import { RuntsError, type Command, type GlobalOptions } from './command';
+import { logError } from './log';
+
+const COMMANDS: Record<string, () => Command> = {
+  create: () => require('./create').command,
+  start: () => require('./start').command,
+  state: () => require('./state').command,
+  kill: () => require('./kill').command,
+  delete: () => require('./delete').command,
+  run: () => require('./run').command,
+  list: () => require('./list').command,
+  spec: () => require('./spec').command,
+};
+
+const GLOBAL_FLAGS: FlagSpec[] = [
+  { name: 'root', kind: 'string', usage: 'root directory for storage of container state', default: '/run/runts' },
+  { name: 'log', kind: 'string', usage: 'set the log file to write runts logs to (default is stderr)' },
+  { name: 'log-format', kind: 'string', usage: 'set the log format ("text" (default), or "json")', default: 'text' },
+  { name: 'debug', kind: 'bool', usage: 'enable debug logging' },
+  { name: 'systemd-cgroup', kind: 'bool', usage: 'use systemd-style cgroupsPath ("slice:prefix:name")' },
+  { name: 'rootless', kind: 'string', usage: 'ignore cgroup permission errors (true, false, auto)', default: 'auto' },
+  { name: 'criu', kind: 'string', usage: 'accepted for runc compatibility; checkpointing is not supported' },
+  { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' },
+  { name: 'version', aliases: ['v'], kind: 'bool', usage: 'print the version' },
+];
+
+const VERSION = 'runts version 0.1.0\nspec: 1.3.0';
+
+function usage(): string {
+  const cmds = Object.keys(COMMANDS)
+    .map((n) => `   ${n.padEnd(10)} ${COMMANDS[n]().summary}`)
+    .join('\n');
+  const flags = GLOBAL_FLAGS.map((f) => `   --${f.name.padEnd(16)} ${f.usage}`).join('\n');
+  return `NAME:\n   runts - an OCI container runtime, a drop-in for runc\n\nUSAGE:\n   runts [global options] command [command options] [arguments...]\n\nCOMMANDS:\n${cmds}\n\nGLOBAL OPTIONS:\n${flags}\n`;
+}
+
+function commandHelp(c: Command): string {
+  const flags = c.flags.map((f) => `   --${[f.name, ...(f.aliases ?? [])].join(', -').padEnd(22)} ${f.usage}`).join('\n');
+  return `NAME:\n   runts ${c.name} - ${c.summary}\n\nUSAGE:\n   runts ${c.name} [command options] ${c.argsUsage}\n\nOPTIONS:\n${flags}\n`;
+}
+
+function argCountError(c: Command, n: number): string {
+  if (c.minArgs === c.maxArgs) return `runts: "${c.name}" requires exactly ${c.minArgs} argument(s)`;
+  if (n < c.minArgs) return `runts: "${c.name}" requires a minimum of ${c.minArgs} argument(s)`;
+  return `runts: "${c.name}" requires a maximum of ${c.maxArgs} argument(s)`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let g: GlobalOptions = { root: '/run/runts', logFormat: 'text', debug: false, systemdCgroup: false };
+  try {
+    const top = parseFlags(argv, GLOBAL_FLAGS);
+    const logFormat = str(top.flags, 'log-format') ?? 'text';
+    if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`invalid log-format: ${logFormat}`);
+    g = {
+      root: str(top.flags, 'root') ?? '/run/runts',
+      log: str(top.flags, 'log'),
+      logFormat,
+      debug: bool(top.flags, 'debug'),
+      systemdCgroup: bool(top.flags, 'systemd-cgroup'),
+      rootless: str(top.flags, 'rootless'),
+    };
+    if (bool(top.flags, 'version')) {
+      process.stdout.write(VERSION + '\n');
+      return 0;
+    }
+    const [name, ...rest] = top.args;
+    if (!name || bool(top.flags, 'help')) {
+      process.stdout.write(usage());
+      return 0;
+    }
+    const factory = COMMANDS[name];
+    if (!factory) throw new UsageError(`No help topic for '${name}'`);
+    const cmd = factory();
+    const parsed = parseFlags(rest, [...cmd.flags, { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' }]);
+    if (bool(parsed.flags, 'help')) {
+      process.stdout.write(commandHelp(cmd));
+      return 0;
+    }
+    if (parsed.args.length < cmd.minArgs || parsed.args.length > cmd.maxArgs) {
+      process.stderr.write('Incorrect Usage.\n\n' + commandHelp(cmd));
+      logError(g, argCountError(cmd, parsed.args.length));
+      return 1;
+    }
+    return await cmd.run(g, parsed.flags, parsed.args);
+  } catch (e) {
+    if (e instanceof RuntsError || e instanceof UsageError) {
+      logError(g, e.message);
+      return e instanceof RuntsError ? e.exitCode : 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    // an unexpected failure still gets one line, never a stack trace
+    logError(g, err && err.message ? err.message : String(e));
+    if (g.debug && err && err.stack) process.stderr.write(err.stack + '\n');
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,16 @@
+import type { Command } from './command';
+import { start } from '../container/lifecycle';
+import { Store } from '../container/store';
+
+export const command: Command = {
+  name: 'start',
+  summary: 'executes the user defined process in a created container',
+  argsUsage: '<container-id>',
+  flags: [],
+  minArgs: 1,
+  maxArgs: 1,
+  async run(g, _flags, args) {
+    start(new Store(g.root), args[0]);
+    return 0;
+  },
+};

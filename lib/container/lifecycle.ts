@@ -1,0 +1,231 @@
+// The OCI lifecycle operations, shared by the thin CLI commands: create,
+// start, kill, delete. Each refuses illegal transitions with runc's wording.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lastCap } from '../capabilities';
+import { hostLayout } from '../cgroups/layout';
+import { cgroupPids, prepareCgroups, removeCgroups, type Placement } from '../cgroups/manager';
+import { resolveCgroupPath } from '../cgroups/path';
+import { RuntsError } from '../cli/command';
+import { ConfigError, loadConfig } from '../config/load';
+import type { Spec } from '../config/types';
+import * as native from '../native';
+import { buildPlan, PlanError } from '../plan/build';
+import type { NativeFailure } from '../plan/types';
+import { readProcStat, isSameProcess } from './proc';
+import { canDelete, canKill, canStart, type Status } from './status';
+import { rfc3339Nano, type ContainerRecord, type Store } from './store';
+
+export interface CreateOptions {
+  id: string;
+  bundle: string;
+  pidFile?: string;
+  noPivot: boolean;
+  preserveFds: number;
+  systemdCgroup: boolean;
+}
+
+const ENOEXEC = 8;
+const ENOENT = 2;
+
+/** One line for a failure in the native child, worded as runc words it. */
+export function describeFailure(f: NativeFailure): string {
+  if (f.step === 'exec') {
+    if (f.errno === ENOEXEC) return `exec: "${f.path}": executable file not found in $PATH`;
+    if (f.errno === ENOENT) return `exec: "${f.path}": stat ${f.path}: ${f.message}`;
+    return `exec: "${f.path}": ${f.message}`;
+  }
+  return `${f.step}${f.path ? ' ' + f.path : ''}: ${f.message}`;
+}
+
+function loadSpec(bundle: string): Spec {
+  try {
+    return loadConfig(bundle);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new RuntsError(e.message);
+    throw e;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the pid file the way runc does: a temporary file renamed into place. */
+export function writePidFile(file: string, pid: number): void {
+  const abs = path.resolve(file);
+  const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp`);
+  fs.writeFileSync(tmp, String(pid), { mode: 0o644 });
+  fs.renameSync(tmp, abs);
+}
+
+export function create(store: Store, o: CreateOptions): ContainerRecord {
+  let bundle: string;
+  try {
+    bundle = fs.realpathSync(path.resolve(o.bundle));
+  } catch {
+    throw new RuntsError(`bundle ${path.resolve(o.bundle)}: no such file or directory`);
+  }
+  const spec = loadSpec(bundle);
+  const rootfs = path.resolve(bundle, spec.root.path);
+  if (!isDirectory(rootfs)) throw new RuntsError(`/root/path: rootfs ${rootfs} does not exist or is not a directory`);
+
+  store.claim(o.id);
+  let placement: Placement | undefined;
+  let pid = 0;
+  try {
+    const fifo = store.fifoPath(o.id);
+    const rc = native.mkfifo(fifo, 0o622);
+    if (rc < 0) throw new RuntsError(`mkfifo ${fifo}: errno ${-rc}`);
+    const layout = hostLayout();
+    const cgroupPath = resolveCgroupPath(spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
+    placement = prepareCgroups(layout, cgroupPath);
+    let passwd: string | undefined;
+    try {
+      passwd = fs.readFileSync(path.join(rootfs, 'etc/passwd'), 'utf8');
+    } catch {
+      passwd = undefined;
+    }
+    let plan;
+    try {
+      plan = buildPlan({
+        spec,
+        bundle,
+        noPivot: o.noPivot,
+        fifoPath: fifo,
+        preserveFds: o.preserveFds,
+        cgroupProcs: placement.procsFiles,
+        lastCap: lastCap(),
+        hierarchies: layout.hierarchies,
+        isDirectory,
+        passwd,
+      });
+    } catch (e) {
+      if (e instanceof PlanError) throw new RuntsError(e.message);
+      throw e;
+    }
+    const r = native.spawn(plan);
+    if ('error' in r) throw new RuntsError(`unable to start container process: ${describeFailure(r.error)}`);
+    pid = r.pid;
+    const st = readProcStat(pid);
+    if (!st) throw new RuntsError('container init exited during setup');
+    const nsTypes: Record<string, string> = { pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
+    const namespacePaths: Record<string, string> = {};
+    for (const ns of spec.linux?.namespaces ?? []) namespacePaths[ns.type] = ns.path ?? `/proc/${pid}/ns/${nsTypes[ns.type]}`;
+    const rec: ContainerRecord = {
+      id: o.id,
+      pid,
+      pidStartTime: st.startTime,
+      bundle,
+      rootfs,
+      created: rfc3339Nano(),
+      owner: '',
+      annotations: spec.annotations,
+      cgroupPaths: placement.paths,
+      createdCgroups: placement.created,
+      namespacePaths,
+      config: spec,
+    };
+    store.write(rec);
+    if (o.pidFile) writePidFile(o.pidFile, pid);
+    return rec;
+  } catch (e) {
+    // nothing of a failed create stays behind: process, cgroups, state dir
+    if (pid > 0) killAndWait(pid);
+    if (placement) removeCgroups(placement.created);
+    store.release(o.id);
+    throw e;
+  }
+}
+
+function statusError(s: Status, verb: string): RuntsError {
+  if (s === 'stopped') return new RuntsError(`cannot ${verb} a container that has stopped`);
+  if (s === 'running') return new RuntsError(`cannot ${verb} an already running container`);
+  return new RuntsError(`cannot ${verb} a container in the ${s} state`);
+}
+
+export function start(store: Store, id: string): ContainerRecord {
+  const rec = store.load(id);
+  const s = store.status(rec);
+  if (!canStart(s)) throw statusError(s, 'start');
+  const fifo = store.fifoPath(id);
+  let fd: number;
+  try {
+    fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    // ENXIO: no reader, the init is gone
+    if ((e as NodeJS.ErrnoException).code === 'ENXIO') throw statusError('stopped', 'start');
+    throw e;
+  }
+  try {
+    fs.writeSync(fd, '0');
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.rmSync(fifo, { force: true });
+  return rec;
+}
+
+/** Sends sig to pid through a pidfd, after checking it is still the container's process. */
+function signalProcess(pid: number, startTime: string | undefined, sig: number): boolean {
+  const fd = native.pidfdOpen(pid);
+  if (fd < 0) return false;
+  try {
+    if (startTime !== undefined && !isSameProcess(pid, startTime)) return false;
+    return native.pidfdSendSignal(fd, sig) === 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function kill(store: Store, id: string, sig: number, all: boolean): void {
+  const rec = store.load(id);
+  const s = store.status(rec);
+  if (!canKill(s)) throw new RuntsError('container not running');
+  if (all) {
+    for (const pid of cgroupPids(rec.cgroupPaths)) signalProcess(pid, undefined, sig);
+    return;
+  }
+  if (!signalProcess(rec.pid, rec.pidStartTime, sig)) throw new RuntsError('container not running');
+}
+
+function killAndWait(pid: number, startTime?: string): void {
+  const fd = native.pidfdOpen(pid);
+  if (fd < 0) return;
+  try {
+    if (startTime !== undefined && !isSameProcess(pid, startTime)) return;
+    native.pidfdSendSignal(fd, 9);
+    native.pidfdWait(fd, 10000);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function remove(store: Store, id: string, force: boolean): void {
+  const rec = store.read(id);
+  if (!rec) {
+    // a half-created directory (create died) is cleaned by --force too
+    if (force) {
+      if (fs.existsSync(store.dir(id))) store.release(id);
+      return;
+    }
+    throw new RuntsError('container does not exist');
+  }
+  const s = store.status(rec);
+  if (!canDelete(s) && s !== 'created') {
+    if (!force) throw new RuntsError(`cannot delete container ${id} that is not stopped: ${s}`);
+  }
+  if (s !== 'stopped') {
+    // a paused container must be thawed to die
+    const freezer = rec.cgroupPaths['freezer'];
+    if (s === 'paused' && freezer) fs.writeFileSync(path.join(freezer, 'freezer.state'), 'THAWED');
+    killAndWait(rec.pid, rec.pidStartTime);
+  }
+  for (const pid of cgroupPids(rec.cgroupPaths)) killAndWait(pid);
+  removeCgroups(rec.createdCgroups);
+  store.release(id);
+}

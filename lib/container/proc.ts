@@ -1,0 +1,27 @@
+// Facts about a host process read from /proc, so a reused pid is never taken
+// for the container: the start time (field 22 of /proc/<pid>/stat) pins it.
+import * as fs from 'node:fs';
+
+export interface ProcStat {
+  state: string;
+  startTime: string;
+}
+
+export function readProcStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // comm may hold spaces and parentheses: the fields start after the last ')'
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0], startTime: fields[19] };
+}
+
+/** true when pid is alive (not a zombie) and started at startTime */
+export function isSameProcess(pid: number, startTime: string): boolean {
+  if (pid <= 0) return false;
+  const st = readProcStat(pid);
+  return st !== undefined && st.startTime === startTime && st.state !== 'Z' && st.state !== 'X';
+}

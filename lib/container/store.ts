@@ -1,0 +1,151 @@
+// The state store: <root>/<id>/state.json written atomically (tmp + fsync +
+// rename). Creating the <root>/<id> directory is the lock for an id: mkdir is
+// atomic, so of two concurrent creates exactly one wins.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Spec } from '../config/types';
+import { RuntsError } from '../cli/command';
+import { isSameProcess } from './proc';
+import type { Status } from './status';
+
+export interface ContainerRecord {
+  id: string;
+  pid: number;
+  /** /proc/<pid>/stat start time of the init */
+  pidStartTime: string;
+  bundle: string;
+  rootfs: string;
+  /** RFC 3339 with nanoseconds, as runc prints it */
+  created: string;
+  owner: string;
+  annotations?: Record<string, string>;
+  /** cgroup directory of each hierarchy the init was placed in */
+  cgroupPaths: Record<string, string>;
+  /** directories runts made (and so removes on delete), parents first */
+  createdCgroups: string[];
+  /** /proc/<pid>/ns/<type> of the init, for exec */
+  namespacePaths: Record<string, string>;
+  config: Spec;
+}
+
+const ID_RE = /^[\w+\-.]+$/;
+
+export function validateId(id: string): void {
+  // runc: ids are names of directories under --root; no path tricks
+  if (!ID_RE.test(id) || id === '.' || id === '..') throw new RuntsError(`invalid id format: ${id}`);
+}
+
+export class Store {
+  constructor(readonly root: string) {}
+
+  dir(id: string): string {
+    return path.join(this.root, id);
+  }
+
+  fifoPath(id: string): string {
+    return path.join(this.dir(id), 'exec.fifo');
+  }
+
+  /** Claims the id; throws runc's error when it is taken. */
+  claim(id: string): void {
+    validateId(id);
+    fs.mkdirSync(this.root, { recursive: true, mode: 0o711 });
+    try {
+      fs.mkdirSync(this.dir(id), { mode: 0o711 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntsError(`container with id exists: ${id}`);
+      throw e;
+    }
+  }
+
+  /** Drops every trace of the id on disk. */
+  release(id: string): void {
+    fs.rmSync(this.dir(id), { recursive: true, force: true });
+  }
+
+  write(rec: ContainerRecord): void {
+    const file = path.join(this.dir(rec.id), 'state.json');
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, JSON.stringify(rec));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  }
+
+  /** The record, or undefined when the id is unknown or still being created. */
+  read(id: string): ContainerRecord | undefined {
+    validateId(id);
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(this.dir(id), 'state.json'), 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    return JSON.parse(text) as ContainerRecord;
+  }
+
+  /** The record, or runc's "container does not exist". */
+  load(id: string): ContainerRecord {
+    const rec = this.read(id);
+    if (!rec) throw new RuntsError('container does not exist');
+    return rec;
+  }
+
+  list(): string[] {
+    try {
+      return fs
+        .readdirSync(this.root, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  status(rec: ContainerRecord): Status {
+    if (!isSameProcess(rec.pid, rec.pidStartTime)) return 'stopped';
+    if (isFrozen(rec)) return 'paused';
+    return fs.existsSync(this.fifoPath(rec.id)) ? 'created' : 'running';
+  }
+}
+
+function isFrozen(rec: ContainerRecord): boolean {
+  const freezer = rec.cgroupPaths['freezer'];
+  if (!freezer) return false;
+  try {
+    return fs.readFileSync(path.join(freezer, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+  } catch {
+    return false;
+  }
+}
+
+/** The OCI state as runc prints it (`runc state`). */
+export function ociState(rec: ContainerRecord, status: Status): Record<string, unknown> {
+  const s: Record<string, unknown> = {
+    ociVersion: rec.config.ociVersion,
+    id: rec.id,
+    pid: status === 'stopped' ? 0 : rec.pid,
+    status,
+    bundle: rec.bundle,
+    rootfs: rec.rootfs,
+    created: rec.created,
+    owner: rec.owner,
+  };
+  if (rec.annotations && Object.keys(rec.annotations).length) s.annotations = rec.annotations;
+  return s;
+}
+
+/** time.Now().Format(RFC3339Nano) in UTC, as Go writes it */
+export function rfc3339Nano(d = new Date(), hr = process.hrtime.bigint()): string {
+  const frac = (d.getTime() % 1000) * 1e6 + Number(hr % 1000000n);
+  const iso = d.toISOString().slice(0, 19);
+  const f = String(frac).padStart(9, '0').replace(/0+$/, '');
+  return `${iso}${f ? '.' + f : ''}Z`;
+}
