@@ -1,0 +1,47 @@
+# runts: build, test, demo. Everything runs as root on a Debian machine with
+# node >= 20; `make deps` installs the Debian packages the tests use.
+SHELL := /bin/bash
+NODE_GYP := node_modules/.bin/node-gyp
+# build against the node headers the machine ships, never a download
+NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
+ROOTFS := bundles/busybox/rootfs
+TESTS ?= spec/*.test.ts
+
+.PHONY: all build addon validator ts deps rootfs test demo clean
+
+all: build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+addon/build/Makefile: addon/binding.gyp node_modules/.package-lock.json
+	cd addon && ../$(NODE_GYP) configure $(NODEDIR)
+
+addon: addon/build/Makefile
+	cd addon && ../$(NODE_GYP) build $(NODEDIR)
+
+lib/config/validate.generated.ts: lib/config/schema.ts scripts/build-validator.mjs node_modules/.package-lock.json
+	node scripts/build-validator.mjs
+
+validator: lib/config/validate.generated.ts
+
+ts: validator node_modules/.package-lock.json
+	node_modules/.bin/tsc -p .
+
+build: addon ts
+
+deps:
+	scripts/install-deps.sh
+
+rootfs: deps
+	bundles/make-rootfs.sh $(ROOTFS)
+
+# builds everything and runs the sample busybox container
+demo: deps build rootfs
+	./bin/runts --root /run/runts run --bundle bundles/busybox runts-demo-$$$$
+
+test: deps build rootfs
+	node_modules/.bin/tap --reporter=tap $(TESTS)
+
+clean:
+	rm -rf dist addon/build lib/config/validate.generated.ts $(ROOTFS) .tap
