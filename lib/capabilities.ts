@@ -131,3 +131,9 @@ export function allCapNames(): string[] {
 export function supportedCapNames(): string[] {
   return NAMES_BY_NUMBER.slice(0, Math.min(lastCap(), MAX_KNOWN_CAP) + 1);
 }
+
+/** The runtime's own bounding set (CapBnd of /proc/self/status). */
+export function ownBoundingSet(): bigint {
+  const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? BigInt('0x' + m[1]) : 0n;
+}

@@ -25,7 +25,7 @@ const OURS_ONLY: Record<string, string> = {
   'good/device-filemode-sticky.json': 'fileMode is uint32 in 1.3.0 (official caps it at 512)',
   'good/rootfs-propagation-rprivate.json': 'runts accepts the recursive forms, as runc does',
   // the spec text requires it, the official schema does not check it
-  'bad/capability-unknown.json': 'capabilities: official accepts any string, ours an enum of 41 names',
+  'bad/capability-malformed.json': 'capabilities: official accepts any string, ours requires the CAP_ form',
   'bad/mount-relative-destination.json': 'runts refuses relative mount destinations (deprecated by the spec)',
   'bad/cwd-relative.json': 'cwd MUST be absolute',
   'bad/rlimit-unknown.json': 'official only checks ^RLIMIT_[A-Z]+$',
@@ -64,7 +64,7 @@ const POINTERS: Record<string, string> = {
   'args-missing.json': '/process',
   'blockio-weight-too-big.json': '/linux/resources/blockIO/weight',
   'capabilities-not-array.json': '/process/capabilities/bounding',
-  'capability-unknown.json': '/process/capabilities/bounding/1',
+  'capability-malformed.json': '/process/capabilities/bounding/1',
   'consolesize-missing-width.json': '/process/consoleSize',
   'cwd-relative.json': '/process/cwd',
   'devcgroup-missing-allow.json': '/linux/resources/devices/0',

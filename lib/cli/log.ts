@@ -26,6 +26,19 @@ export function logError(g: GlobalOptions, msg: string): void {
   }
 }
 
+/** a warning keeps the command going; with --log it goes to the file only */
+export function logWarning(g: GlobalOptions, msg: string): void {
+  if (g.log) {
+    try {
+      fs.appendFileSync(g.log, line(g, 'warning', msg));
+    } catch {
+      process.stderr.write(line({ ...g, logFormat: 'text' }, 'warning', msg));
+    }
+  } else {
+    process.stderr.write(line({ ...g, logFormat: 'text' }, 'warning', msg));
+  }
+}
+
 export function logDebug(g: GlobalOptions, msg: string): void {
   if (!g.debug) return;
   if (g.log) fs.appendFileSync(g.log, line(g, 'debug', msg));

@@ -1,5 +1,6 @@
 import { bool, int, str } from './args';
 import type { Command } from './command';
+import { logWarning } from './log';
 import { CREATE_FLAGS } from './create';
 import { create, remove, start } from '../container/lifecycle';
 import { Store } from '../container/store';
@@ -31,6 +32,7 @@ export const command: Command = {
       noPivot: bool(flags, 'no-pivot'),
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,
+      warn: (m) => logWarning(g, m),
     });
     try {
       start(store, id);

@@ -296,9 +296,12 @@ export const configSchema = {
       },
     },
     Hooks: { type: 'array', items: { $ref: '#/definitions/Hook' } },
+    // Well-formed names only: config.md asks that a capability which cannot
+    // be granted (unknown to this kernel, or missing from the runtime's own
+    // bounding set) is logged as a warning, not refused; the plan does that.
     Capabilities: {
       type: 'array',
-      items: { type: 'string', enum: CAPABILITIES },
+      items: { type: 'string', pattern: '^CAP_[A-Z0-9_]+$' },
     },
     Rlimit: {
       type: 'object',

@@ -2,7 +2,7 @@
 // start, kill, delete. Each refuses illegal transitions with runc's wording.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lastCap } from '../capabilities';
+import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout } from '../cgroups/layout';
 import { cgroupPids, prepareCgroups, removeCgroups, type Placement } from '../cgroups/manager';
 import { resolveCgroupPath } from '../cgroups/path';
@@ -23,6 +23,7 @@ export interface CreateOptions {
   noPivot: boolean;
   preserveFds: number;
   systemdCgroup: boolean;
+  warn(message: string): void;
 }
 
 const ENOEXEC = 8;
@@ -103,6 +104,8 @@ export function create(store: Store, o: CreateOptions): ContainerRecord {
         hierarchies: layout.hierarchies,
         isDirectory,
         passwd,
+        hostBounding: ownBoundingSet(),
+        warn: o.warn,
       });
     } catch (e) {
       if (e instanceof PlanError) throw new RuntsError(e.message);

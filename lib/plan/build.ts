@@ -1,7 +1,7 @@
 // config.json + command-line options -> LaunchPlan. Pure: everything it needs
 // from the host comes in through PlanInput, so unit tests run without root.
 import * as path from 'node:path';
-import { capMask } from '../capabilities';
+import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Spec } from '../config/types';
 import { MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
@@ -22,6 +22,10 @@ export interface PlanInput {
   isDirectory(hostPath: string): boolean;
   /** contents of the rootfs's /etc/passwd, for HOME; undefined if absent */
   passwd?: string;
+  /** the runtime's own bounding set: a container cannot get more */
+  hostBounding: bigint;
+  /** where the plan says what it skips (config.md: "logged as a warning") */
+  warn(message: string): void;
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -165,14 +169,27 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const rootPropagation = MS.REC | (privateRoot ? MS.PRIVATE : MS.SLAVE);
   const rootfsPropagation = prop && !privateRoot && prop !== 'slave' && prop !== 'rslave' ? PROPAGATION_OPTIONS[prop] : 0;
 
+  // config.md: a capability that cannot be granted MUST be logged as a
+  // warning and SHOULD NOT fail the container (runc does the same)
   const caps = proc.capabilities ?? {};
-  const mask = (names: readonly string[] | undefined, field: string): bigint => {
-    try {
-      return capMask(names ?? []);
-    } catch (e) {
-      throw new PlanError(`/process/capabilities/${field}: ${(e as Error).message}`);
-    }
+  const skipped = new Set<string>();
+  const mask = (names: readonly string[] | undefined): bigint => {
+    const usable = (names ?? []).filter((n) => {
+      const num = capNumber(n);
+      const ok = num !== undefined && num <= input.lastCap && (input.hostBounding & (1n << BigInt(num))) !== 0n;
+      if (!ok) skipped.add(n);
+      return ok;
+    });
+    return capMask(usable);
   };
+  const capSets = {
+    capBounding: mask(caps.bounding),
+    capEffective: mask(caps.effective),
+    capPermitted: mask(caps.permitted),
+    capInheritable: mask(caps.inheritable),
+    capAmbient: mask(caps.ambient),
+  };
+  if (skipped.size) input.warn(`ignoring unknown or unavailable capabilities: [${[...skipped].join(' ')}]`);
 
   const rlimits = (proc.rlimits ?? []).map((r, i) => {
     const resource = RLIMITS[r.type];
@@ -208,11 +225,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     gid: proc.user?.gid ?? 0,
     additionalGids: proc.user?.additionalGids ?? [],
     umask: proc.user?.umask ?? 0o022,
-    capBounding: mask(caps.bounding, 'bounding'),
-    capEffective: mask(caps.effective, 'effective'),
-    capPermitted: mask(caps.permitted, 'permitted'),
-    capInheritable: mask(caps.inheritable, 'inheritable'),
-    capAmbient: mask(caps.ambient, 'ambient'),
+    ...capSets,
     lastCap: input.lastCap,
     noNewPrivileges: proc.noNewPrivileges === true,
     oomScoreAdj: proc.oomScoreAdj ?? -1001,

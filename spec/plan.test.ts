@@ -1,0 +1,190 @@
+// config.json -> LaunchPlan, without root: what the child will be told to do.
+import t from 'tap';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildPlan, PlanError, type PlanInput } from '../lib/plan/build';
+import { parseMountOptions, MS } from '../lib/plan/mounts';
+import { NS_FLAGS } from '../lib/plan/types';
+import { defaultSpec } from '../lib/config/default-spec';
+import type { Spec } from '../lib/config/types';
+
+const spec = (edit: (s: any) => void = () => {}): Spec => {
+  const s = JSON.parse(JSON.stringify(defaultSpec({ rootless: false })));
+  edit(s);
+  return s as Spec;
+};
+
+const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => ({
+  spec: s,
+  bundle: '/b',
+  noPivot: false,
+  fifoPath: '/run/x/exec.fifo',
+  preserveFds: 0,
+  cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'],
+  lastCap: 40,
+  hierarchies: [],
+  isDirectory: (p) => !p.endsWith('.conf'),
+  hostBounding: (1n << 41n) - 1n,
+  warn: () => {},
+  ...more,
+});
+
+t.test('namespaces: new ones as clone flags, given paths as joins, user first and mount last', async (t) => {
+  const p = buildPlan(
+    input(
+      spec((s) => {
+        s.linux.namespaces = [
+          { type: 'mount', path: '/proc/1/ns/mnt' },
+          { type: 'network', path: '/proc/1/ns/net' },
+          { type: 'pid' },
+          { type: 'uts' },
+          { type: 'user', path: '/proc/1/ns/user' },
+        ];
+      }),
+    ),
+  );
+  t.equal(p.cloneFlags, NS_FLAGS.pid | NS_FLAGS.uts);
+  t.same(
+    p.joins.map((j) => j.type),
+    ['user', 'network', 'mount'],
+  );
+  t.equal(p.joins[1].flag, NS_FLAGS.network, 'setns is told the type it expects');
+});
+
+t.test('user namespace: maps written as the kernel reads them; refused without mappings', async (t) => {
+  const withUser = spec((s) => {
+    s.linux.namespaces.push({ type: 'user' });
+    s.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+    s.linux.gidMappings = [{ containerID: 0, hostID: 200000, size: 1000 }, { containerID: 1000, hostID: 5000, size: 1 }];
+  });
+  const p = buildPlan(input(withUser));
+  t.equal(p.uidMap, '0 100000 65536\n');
+  t.equal(p.gidMap, '0 200000 1000\n1000 5000 1\n');
+  t.ok(p.cloneFlags & NS_FLAGS.user);
+  t.ok(p.devices.every((d) => d.bind), 'devices are bind-mounted inside a user namespace');
+  const noMaps = spec((s) => s.linux.namespaces.push({ type: 'user' }));
+  t.throws(() => buildPlan(input(noMaps)), new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings'));
+});
+
+t.test('hostname and mounts need their namespaces', async (t) => {
+  const noUts = spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'uts')));
+  t.throws(() => buildPlan(input(noUts)), /\/hostname: .*uts namespace/);
+  const noMnt = spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'mount')));
+  t.throws(() => buildPlan(input(noMnt)), /\/mounts: .*mount namespace/);
+});
+
+t.test('mount options become flags, propagation and data', async (t) => {
+  t.same(parseMountOptions(['nosuid', 'strictatime', 'mode=755', 'size=65536k']), {
+    flags: MS.NOSUID | MS.STRICTATIME,
+    propagation: 0,
+    data: ['mode=755', 'size=65536k'],
+  });
+  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [] });
+  const p = buildPlan(
+    input(
+      spec((s) => {
+        s.mounts.push({ destination: '/etc/app.conf', type: 'bind', source: 'app.conf', options: ['rbind', 'ro', 'nosuid'] });
+        s.mounts.push({ destination: '/data', source: '/srv/data', options: ['bind', 'private'] });
+      }),
+    ),
+  );
+  const conf = p.mounts.find((m) => m.destination === '/etc/app.conf')!;
+  t.equal(conf.source, '/b/app.conf', 'relative bind sources are under the bundle');
+  t.equal(conf.flags, MS.BIND | MS.REC);
+  t.equal(conf.remountFlags, MS.RDONLY | MS.NOSUID, 'ro and nosuid need the remount');
+  t.ok(conf.isFile, 'a file source gets a file mount point');
+  const data = p.mounts.find((m) => m.destination === '/data')!;
+  t.equal(data.propagation, MS.PRIVATE);
+  t.notOk(data.isFile);
+  const proc = p.mounts.find((m) => m.destination === '/proc')!;
+  t.same([proc.fstype, proc.source, proc.flags], ['proc', 'proc', 0]);
+});
+
+t.test('a cgroup mount on a v1/hybrid host is a tmpfs of per-hierarchy mounts, read-only last', async (t) => {
+  const hierarchies = [
+    { key: 'memory', mountpoint: '/sys/fs/cgroup/memory', version: 1 as const, options: 'memory' },
+    { key: 'name=systemd', mountpoint: '/sys/fs/cgroup/systemd', version: 1 as const, options: 'name=systemd' },
+    { key: 'unified', mountpoint: '/sys/fs/cgroup/unified', version: 2 as const, options: '' },
+  ];
+  const p = buildPlan(input(spec(), { hierarchies }));
+  const cg = p.mounts.filter((m) => m.destination.startsWith('/sys/fs/cgroup'));
+  t.same(
+    cg.map((m) => [m.destination, m.fstype, m.data]),
+    [
+      ['/sys/fs/cgroup', 'tmpfs', 'mode=755'],
+      ['/sys/fs/cgroup/memory', 'cgroup', 'memory'],
+      ['/sys/fs/cgroup/systemd', 'cgroup', 'name=systemd'],
+      ['/sys/fs/cgroup/unified', 'cgroup2', ''],
+      ['/sys/fs/cgroup', '', 'mode=755'],
+    ],
+  );
+  t.ok(cg[cg.length - 1].flags & MS.REMOUNT && cg[cg.length - 1].flags & MS.RDONLY);
+  t.notOk(cg[0].flags & MS.RDONLY, 'the tmpfs stays writable until its mount points exist');
+});
+
+t.test('capabilities: masks; unknown or unavailable ones are skipped with a warning', async (t) => {
+  const warnings: string[] = [];
+  const s = spec((s) => {
+    s.process.capabilities.bounding.push('CAP_FOO', 'CAP_SYS_RESOURCE');
+    s.process.capabilities.ambient = ['CAP_KILL'];
+  });
+  const p = buildPlan(input(s, { hostBounding: ((1n << 41n) - 1n) & ~(1n << 24n), warn: (m) => warnings.push(m) }));
+  t.equal(p.capBounding, (1n << 29n) | (1n << 5n) | (1n << 10n), 'AUDIT_WRITE, KILL, NET_BIND_SERVICE');
+  t.equal(p.capAmbient, 1n << 5n);
+  t.same(warnings, ['ignoring unknown or unavailable capabilities: [CAP_FOO CAP_SYS_RESOURCE]']);
+});
+
+t.test('process: user, env, HOME, PATH, rlimits, cwd and args', async (t) => {
+  const p = buildPlan(
+    input(
+      spec((s) => {
+        s.process.user = { uid: 1000, gid: 100, additionalGids: [5], umask: 0o077 };
+        s.process.env = ['PATH=/opt/bin:/bin'];
+        s.process.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 4096 }];
+        s.process.args = ['app', '--flag'];
+        s.process.cwd = '/work';
+      }),
+      { passwd: 'root:x:0:0::/root:/bin/sh\nu:x:1000:100::/home/u:/bin/sh\n' },
+    ),
+  );
+  t.same([p.uid, p.gid, p.additionalGids, p.umask], [1000, 100, [5], 0o077]);
+  t.same(p.env, ['PATH=/opt/bin:/bin', 'HOME=/home/u'], 'HOME from the container\'s passwd, as runc');
+  t.equal(p.searchPath, '/opt/bin:/bin');
+  t.same(p.rlimits, [{ resource: 7, soft: 1024n, hard: 4096n }]);
+  t.same([p.cwd, p.args], ['/work', ['app', '--flag']]);
+  t.equal(buildPlan(input(spec((s) => (s.process.env = [])))).searchPath, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+});
+
+t.test('default devices and /dev links are planned, config devices win', async (t) => {
+  const p = buildPlan(
+    input(
+      spec((s) => {
+        s.linux.devices = [{ type: 'c', path: '/dev/null', major: 1, minor: 3, fileMode: 0o600, uid: 0, gid: 0 }, { type: 'c', path: '/dev/fuse', major: 10, minor: 229 }];
+      }),
+    ),
+  );
+  const nul = p.devices.filter((d) => d.path === '/dev/null');
+  t.equal(nul.length, 1);
+  t.equal(nul[0].mode, 0o020600);
+  t.ok(p.devices.some((d) => d.path === '/dev/fuse' && d.major === 10 && d.minor === 229));
+  for (const d of ['/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty']) t.ok(p.devices.some((x) => x.path === d), d);
+  t.same(
+    p.devLinks.map((l) => `${l.path}->${l.target}`),
+    ['/dev/fd->/proc/self/fd', '/dev/stdin->/proc/self/fd/0', '/dev/stdout->/proc/self/fd/1', '/dev/stderr->/proc/self/fd/2', '/dev/ptmx->pts/ptmx', '/dev/core->/proc/kcore'],
+  );
+});
+
+t.test('rootfs propagation: private stays private, shared is applied after the pivot', async (t) => {
+  t.equal(buildPlan(input(spec())).rootPropagation, MS.REC | MS.SLAVE, 'rslave by default, as runc');
+  t.equal(buildPlan(input(spec((s) => (s.linux.rootfsPropagation = 'private')))).rootPropagation, MS.REC | MS.PRIVATE);
+  const shared = buildPlan(input(spec((s) => (s.linux.rootfsPropagation = 'rshared'))));
+  t.equal(shared.rootfsPropagation, MS.REC | MS.SHARED);
+});
+
+t.test('the sample bundle plans cleanly', async (t) => {
+  const config = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'bundles', 'busybox', 'config.json'), 'utf8'));
+  const p = buildPlan(input(config));
+  t.equal(p.hostname, 'runts-demo');
+  t.ok(p.readonlyRoot);
+  t.ok(p.noNewPrivileges);
+});
