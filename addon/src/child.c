@@ -141,9 +141,13 @@ static int open_in_root(int rootfd, const char *path, int flags)
 /* mkdir -p of `path` inside the rootfs, the last component a file when
  * is_file; returns an O_PATH fd of it. Each prefix is resolved in the root,
  * so a symlinked component is followed as the container would see it and
- * never leaves the rootfs (CVE-2021-30465). `buf` is scratch of PATH_MAX. */
-static int mkpath_in_root(int rootfd, const char *path, int is_file, char *buf, const char *step)
+ * never leaves the rootfs (CVE-2021-30465); a dangling symlink is followed by
+ * making what it points to, inside the root. */
+#define MKPATH_MAX_LINKS 8
+
+static int mkpath_depth(int rootfd, const char *path, int is_file, const char *step, int depth)
 {
+	char prefix[PATH_MAX], link[PATH_MAX], next[PATH_MAX];
 	size_t len = s_len(path), i;
 	int fd;
 	if (len >= PATH_MAX)
@@ -154,44 +158,72 @@ static int mkpath_in_root(int rootfd, const char *path, int is_file, char *buf, 
 	if (errno != ENOENT)
 		fail(step, path, errno);
 	for (i = 1; i <= len; i++) {
-		int last = (i == len);
+		int last = (i == len), pfd, rc;
+		size_t j;
 		if (!last && path[i] != '/')
 			continue;
-		memcpy(buf, path, i);
-		buf[i] = 0;
-		fd = open_in_root(rootfd, buf, O_PATH);
+		memcpy(prefix, path, i);
+		prefix[i] = 0;
+		fd = open_in_root(rootfd, prefix, O_PATH);
 		if (fd >= 0) {
 			close(fd);
 			continue;
 		}
 		if (errno != ENOENT)
-			fail(step, buf, errno);
-		{
-			/* split buf into parent and name */
-			size_t j = i;
-			int pfd, rc;
-			while (j > 0 && buf[j - 1] != '/')
-				j--;
-			buf[j > 0 ? j - 1 : 0] = 0;
-			pfd = open_in_root(rootfd, j > 1 ? buf : "/", O_PATH | O_DIRECTORY);
-			if (pfd < 0)
-				fail(step, path, errno);
-			if (last && is_file) {
-				rc = openat(pfd, path + j, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-				if (rc >= 0)
-					close(rc);
-			} else {
-				rc = mkdirat(pfd, path + j, 0755);
-			}
-			if (rc < 0 && errno != EEXIST)
-				fail(step, path, errno);
-			close(pfd);
+			fail(step, prefix, errno);
+		/* prefix = parent "/" name: split it */
+		j = i;
+		while (j > 0 && prefix[j - 1] != '/')
+			j--;
+		prefix[j > 0 ? j - 1 : 0] = 0;
+		pfd = open_in_root(rootfd, j > 1 ? prefix : "/", O_PATH | O_DIRECTORY);
+		if (pfd < 0)
+			fail(step, path, errno);
+		memcpy(link, path + j, i - j); /* the name, borrowed buffer */
+		link[i - j] = 0;
+		if (last && is_file) {
+			rc = openat(pfd, link, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (rc >= 0)
+				close(rc);
+		} else {
+			rc = mkdirat(pfd, link, 0755);
 		}
+		if (rc < 0 && errno == EEXIST) {
+			ssize_t n = readlinkat(pfd, link, next, sizeof(next) - 1);
+			if (n >= 0) {
+				/* a dangling symlink: rebuild the path through its target */
+				size_t plen = s_len(prefix), rest = len - i, k = 0;
+				next[n] = 0;
+				if (depth >= MKPATH_MAX_LINKS)
+					fail(step, path, ELOOP);
+				if (next[0] != '/') {
+					if (plen + 1 + (size_t)n >= sizeof(link))
+						fail(step, path, ENAMETOOLONG);
+					memcpy(link, prefix, plen);
+					k = plen;
+					link[k++] = '/';
+				}
+				if (k + (size_t)n + rest >= sizeof(link))
+					fail(step, path, ENAMETOOLONG);
+				memcpy(link + k, next, (size_t)n);
+				memcpy(link + k + n, path + i, rest + 1);
+				close(pfd);
+				return mkpath_depth(rootfd, link, is_file, step, depth + 1);
+			}
+		} else if (rc < 0) {
+			fail(step, path, errno);
+		}
+		close(pfd);
 	}
 	fd = open_in_root(rootfd, path, O_PATH);
 	if (fd < 0)
 		fail(step, path, errno);
 	return fd;
+}
+
+static int mkpath_in_root(int rootfd, const char *path, int is_file, const char *step)
+{
+	return mkpath_depth(rootfd, path, is_file, step, 0);
 }
 
 /* ---------- stage 1: namespaces ---------- */
@@ -367,7 +399,7 @@ static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 			close(fd);
 	}
 
-	fd = mkpath_in_root(rootfd, m->destination, m->is_file, scratch, "create mount destination");
+	fd = mkpath_in_root(rootfd, m->destination, m->is_file, "create mount destination");
 	fd_path(target, fd);
 	if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0)
 		fail(m->fstype[0] && !is_bind ? "mount" : "bind mount", m->destination, errno);
@@ -400,12 +432,12 @@ static void make_device(int rootfd, const struct plan_device *d, char *scratch)
 	} else {
 		memcpy(scratch, rel, j - 1);
 		scratch[j - 1] = 0;
-		pfd = mkpath_in_root(rootfd, scratch, 0, scratch + PATH_MAX, "create device directory");
+		pfd = mkpath_in_root(rootfd, scratch, 0, "create device directory");
 	}
 	if (pfd < 0)
 		fail("create device", d->path, errno);
 	if (d->bind) {
-		int fd = mkpath_in_root(rootfd, d->path, 1, scratch, "create device");
+		int fd = mkpath_in_root(rootfd, d->path, 1, "create device");
 		if (mount(d->path, fd_path(target, fd), NULL, MS_BIND, NULL) < 0)
 			fail("bind mount device", d->path, errno);
 		close(fd);
