@@ -58,7 +58,7 @@ t.test('missing rootfs, missing bundle, missing config.json', async (t) => {
   const b = s.bundle((c) => (c.root.path = 'nope'));
   const r = s.run(['create', '-b', b, 'noroot']);
   t.equal(r.code, 1);
-  t.match(errorMessage(r.stderr), /^\/root\/path: rootfs .*\/nope does not exist/);
+  t.match(errorMessage(r.stderr), /^runts create failed: \/root\/path: rootfs .*\/nope does not exist/);
   nothingLeft(t, s, 'noroot', b);
 
   const nob = s.run(['create', '-b', path.join(s.dir, 'missing'), 'nobundle']);
@@ -84,13 +84,13 @@ t.test('bad command lines: unknown signal, bad id, argument counts, unknown flag
 
   const bad = s.run(['create', '-b', b, '../escape']);
   t.equal(bad.code, 1);
-  t.equal(errorMessage(bad.stderr), 'invalid id format: ../escape');
+  t.equal(errorMessage(bad.stderr), 'runts create failed: invalid id format: ../escape');
   t.notOk(fs.existsSync(path.join(s.dir, 'escape')));
 
   const noid = s.run(['start']);
   t.equal(noid.code, 1);
   t.match(noid.stderr, /Incorrect Usage/);
-  t.equal(errorMessage(noid.stderr.split('\n').filter((l) => l.startsWith('time=')).join('\n')), 'runts: "start" requires exactly 1 argument(s)');
+  t.match(errorMessage(noid.stderr.split('\n').filter((l) => l.startsWith('time=')).join('\n')), /\/bin\/runts: "start" requires exactly 1 argument\(s\)$/);
   const flag = s.run(['create', '--bogus', 'x']);
   t.equal(flag.code, 1);
   t.equal(errorMessage(flag.stderr), 'flag provided but not defined: -bogus');

@@ -77,7 +77,7 @@ t.test('illegal steps are refused with runc\'s wording', async (t) => {
   t.equal(s.run(['create', '-b', b, 'x'], { detached: true }).code, 0);
   const dup = s.run(['create', '-b', b, 'x'], { detached: true });
   t.equal(dup.code, 1);
-  t.equal(errorMessage(dup.stderr), 'container with id exists: x');
+  t.equal(errorMessage(dup.stderr), 'runts create failed: container with given ID already exists');
   t.equal(s.run(['start', 'x']).code, 0);
 
   const again = s.run(['start', 'x']);
@@ -140,7 +140,7 @@ t.test('two concurrent creates of one id: exactly one wins', async (t) => {
   const results = await Promise.all([go(), go(), go()]);
   const winners = results.filter((r) => r.code === 0);
   t.equal(winners.length, 1, 'one create succeeds');
-  for (const r of results.filter((r) => r.code !== 0)) t.match(r.err, 'container with id exists: race');
+  for (const r of results.filter((r) => r.code !== 0)) t.match(r.err, 'container with given ID already exists');
   t.equal(readState(s, 'race').status, 'created', 'the winner is intact');
   t.equal(s.run(['delete', 'race']).code, 0);
 });

@@ -62,7 +62,7 @@ t.test('a missing executable fails create with runc\'s message', async (t) => {
   });
   const r = s.run(['run', '-b', b, 'missing-exe']);
   t.not(r.code, 0);
-  t.equal(errorMessage(r.stderr), 'unable to start container process: exec: "no-such-binary": executable file not found in $PATH');
+  t.equal(errorMessage(r.stderr), 'runts run failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH');
   t.equal(s.run(['state', 'missing-exe']).code, 1, 'nothing left');
   const b2 = s.bundle((c) => {
     c.process.args = ['/bin/nope'];

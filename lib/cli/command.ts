@@ -33,3 +33,13 @@ export class RuntsError extends Error {
     super(message);
   }
 }
+
+/** runc 1.1 prefixes every create/run failure: "runc create failed: ..." */
+export async function withPrefix<T>(prefix: string, fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof RuntsError) throw new RuntsError(`${prefix}: ${e.message}`, e.exitCode);
+    throw e;
+  }
+}

@@ -1,5 +1,5 @@
 import { bool, int, str } from './args';
-import type { Command } from './command';
+import { withPrefix, type Command } from './command';
 import { logWarning } from './log';
 import { create } from '../container/lifecycle';
 import { Store } from '../container/store';
@@ -21,7 +21,7 @@ export const command: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(g, flags, args) {
-    create(new Store(g.root), {
+    await withPrefix('runts create failed', () => create(new Store(g.root), {
       id: args[0],
       bundle: str(flags, 'bundle') ?? '.',
       pidFile: str(flags, 'pid-file'),
@@ -29,7 +29,7 @@ export const command: Command = {
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,
       warn: (m) => logWarning(g, m),
-    });
+    }));
     return 0;
   },
 };

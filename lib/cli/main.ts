@@ -42,10 +42,12 @@ function commandHelp(c: Command): string {
   return `NAME:\n   runts ${c.name} - ${c.summary}\n\nUSAGE:\n   runts ${c.name} [command options] ${c.argsUsage}\n\nOPTIONS:\n${flags}\n`;
 }
 
+/** runc names itself by os.Args[0]; ours is the script's path */
 function argCountError(c: Command, n: number): string {
-  if (c.minArgs === c.maxArgs) return `runts: "${c.name}" requires exactly ${c.minArgs} argument(s)`;
-  if (n < c.minArgs) return `runts: "${c.name}" requires a minimum of ${c.minArgs} argument(s)`;
-  return `runts: "${c.name}" requires a maximum of ${c.maxArgs} argument(s)`;
+  const self = process.argv[1] ?? 'runts';
+  if (c.minArgs === c.maxArgs) return `${self}: "${c.name}" requires exactly ${c.minArgs} argument(s)`;
+  if (n < c.minArgs) return `${self}: "${c.name}" requires a minimum of ${c.minArgs} argument(s)`;
+  return `${self}: "${c.name}" requires a maximum of ${c.maxArgs} argument(s)`;
 }
 
 export async function main(argv: string[]): Promise<number> {

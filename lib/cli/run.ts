@@ -1,5 +1,5 @@
 import { bool, int, str } from './args';
-import type { Command } from './command';
+import { withPrefix, type Command } from './command';
 import { logWarning } from './log';
 import { CREATE_FLAGS } from './create';
 import { create, remove, start } from '../container/lifecycle';
@@ -25,7 +25,7 @@ export const command: Command = {
   async run(g, flags, args) {
     const store = new Store(g.root);
     const id = args[0];
-    const rec = create(store, {
+    const rec = await withPrefix('runts run failed', () => create(store, {
       id,
       bundle: str(flags, 'bundle') ?? '.',
       pidFile: str(flags, 'pid-file'),
@@ -33,7 +33,7 @@ export const command: Command = {
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,
       warn: (m) => logWarning(g, m),
-    });
+    }));
     try {
       start(store, id);
     } catch (e) {

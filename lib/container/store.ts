@@ -53,7 +53,7 @@ export class Store {
     try {
       fs.mkdirSync(this.dir(id), { mode: 0o711 });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntsError(`container with id exists: ${id}`);
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntsError('container with given ID already exists');
       throw e;
     }
   }
