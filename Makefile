@@ -7,7 +7,7 @@ NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
 ROOTFS := bundles/busybox/rootfs
 TESTS ?= spec/*.test.ts
 
-.PHONY: all build addon validator ts deps rootfs test demo clean
+.PHONY: all build addon validator ts deps rootfs test demo clean bench bench-run
 
 all: build
 
@@ -43,5 +43,18 @@ demo: deps build rootfs
 test: deps build rootfs
 	node_modules/.bin/tap --reporter=tap $(TESTS)
 
+# runts against runc, interleaved, in one run: prints the table, writes
+# bench/results.json (BENCH_ARGS="--reps 30", "--json", "--out FILE")
+bench: deps build rootfs bench-run
+
+# the bench alone, on what is already built
+bench-run: bench/build/measure
+	@[ -f /usr/share/containers/seccomp.json ] || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-containers-common >/dev/null; }
+	node bench/bench.mjs $(BENCH_ARGS)
+
+bench/build/measure: bench/measure.c
+	mkdir -p bench/build && $(CC) -O2 -Wall -Wextra -o $@ $<
+
 clean:
-	rm -rf dist addon/build lib/config/validate.generated.ts $(ROOTFS) .tap
+	rm -rf dist addon/build lib/config/validate.generated.ts $(ROOTFS) .tap bench/build
