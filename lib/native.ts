@@ -9,6 +9,7 @@ interface Addon {
   pidfdWait(fd: number, timeoutMs: number): boolean;
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
   mkfifo(path: string, mode: number): number;
+  setWinsize(fd: number, rows: number, cols: number): number;
 }
 
 let addon: Addon | undefined;
@@ -22,7 +23,8 @@ function load(): Addon {
   return addon;
 }
 
-export type SpawnResult = { pid: number } | { error: NativeFailure };
+/** consoleFd: the pty master, when the plan asked for a terminal without a console socket */
+export type SpawnResult = { pid: number; consoleFd?: number } | { error: NativeFailure };
 
 export function spawn(plan: LaunchPlan): SpawnResult {
   const r = load().spawn(plan);
@@ -67,4 +69,9 @@ export function waitExit(pid: number): Promise<ExitStatus> {
 /** 0, or a negative errno */
 export function mkfifo(file: string, mode: number): number {
   return load().mkfifo(file, mode);
+}
+
+/** 0, or a negative errno */
+export function setWinsize(fd: number, rows: number, cols: number): number {
+  return load().setWinsize(fd, rows, cols);
 }

@@ -19,6 +19,7 @@ const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => ({
   bundle: '/b',
   noPivot: false,
   fifoPath: '/run/x/exec.fifo',
+  consoleSocket: '',
   preserveFds: 0,
   cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'],
   lastCap: 40,

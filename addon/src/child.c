@@ -14,17 +14,21 @@
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <termios.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <grp.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -44,7 +48,11 @@
 #define SYS_pivot_root 155
 #endif
 
-static int g_sync = -1; /* the sync socket; the only state the child keeps */
+/* The only state the child keeps: fds it was handed by the parent, which
+ * close_other_fds may move. */
+static int g_sync = -1;
+static int g_fifo = -1;
+static int g_console = -1;
 
 /* ---------- small async-signal-safe helpers ---------- */
 
@@ -64,6 +72,20 @@ static void s_copy(char *dst, size_t cap, const char *src)
 	for (; src && src[i] && i + 1 < cap; i++)
 		dst[i] = src[i];
 	dst[i] = 0;
+}
+
+/* decimal digits of v into buf (NUL-terminated) */
+static void u_to_s(char *buf, unsigned int v)
+{
+	char digits[12];
+	int n = 0, i = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n > 0)
+		buf[i++] = digits[--n];
+	buf[i] = 0;
 }
 
 /* "/proc/self/fd/<fd>" into buf */
@@ -246,50 +268,46 @@ static void reset_signals(void)
 		fail("reset signal mask", "", errno);
 }
 
-/* Keep 0..2, the preserved fds 3..3+n-1 and the sync socket; close the rest
- * so no host fd can reach the container (CVE-2024-21626). */
+/* Keep 0..2, the preserved fds 3..3+n-1, and the few fds the child itself
+ * needs (sync socket, exec fifo, console socket); close the rest so no host fd
+ * can reach the container (CVE-2024-21626). A kept fd that sits in the
+ * preserved range is moved above it first. */
 static void close_other_fds(const struct plan *p)
 {
-	unsigned int first = 3u + (unsigned int)p->preserve_fds;
-	if (g_sync < (int)first) {
-		int nfd = fcntl(g_sync, F_DUPFD_CLOEXEC, (int)first);
-		if (nfd < 0)
-			fail("move sync socket", "", errno);
-		g_sync = nfd;
+	int *own[] = {&g_sync, &g_fifo, &g_console};
+	int keep[3], nkeep = 0, i, j;
+	unsigned int first = 3u + (unsigned int)p->preserve_fds, lo;
+
+	for (i = 0; i < 3; i++) {
+		if (*own[i] >= 0 && *own[i] < (int)first) {
+			int nfd = fcntl(*own[i], F_DUPFD_CLOEXEC, (int)first + 3);
+			if (nfd < 0)
+				fail("move runtime fd", "", errno);
+			*own[i] = nfd;
+		}
 	}
-	if (p->fifo_fd >= 0 && p->fifo_fd < (int)first)
-		fail("keep exec fifo", p->fifo_path, EBADF);
-	/* keep sync and fifo: close the ranges around them */
-	{
-		int keep[2] = {g_sync, p->fifo_fd};
-		unsigned int lo = first;
-		int a = keep[0], b = keep[1];
-		if (b >= 0 && b < a) {
-			int t = a;
-			a = b;
-			b = t;
+	for (i = 0; i < 3; i++)
+		if (*own[i] >= 0)
+			keep[nkeep++] = *own[i];
+	for (i = 1; i < nkeep; i++) /* insertion sort of at most three */
+		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
 		}
-		if (a >= 0) {
-			if ((unsigned int)a > lo && syscall(SYS_close_range, lo, (unsigned int)a - 1, 0) < 0)
-				fail("close fds", "", errno);
-			lo = (unsigned int)a + 1;
-		}
-		if (b >= 0 && b != a) {
-			if ((unsigned int)b > lo && syscall(SYS_close_range, lo, (unsigned int)b - 1, 0) < 0)
-				fail("close fds", "", errno);
-			lo = (unsigned int)b + 1;
-		}
-		if (syscall(SYS_close_range, lo, ~0u, 0) < 0)
+	lo = first;
+	for (i = 0; i < nkeep; i++) {
+		if ((unsigned int)keep[i] > lo && syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0) < 0)
 			fail("close fds", "", errno);
+		lo = (unsigned int)keep[i] + 1;
 	}
+	if (syscall(SYS_close_range, lo, ~0u, 0) < 0)
+		fail("close fds", "", errno);
 	/* node marks its stdio close-on-exec; the container must get them */
-	{
-		int fd;
-		for (fd = 0; fd < (int)first; fd++) {
-			int fl = fcntl(fd, F_GETFD);
-			if (fl >= 0 && (fl & FD_CLOEXEC) && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-				fail("keep stdio", "", errno);
-		}
+	for (i = 0; i < (int)first; i++) {
+		int fl = fcntl(i, F_GETFD);
+		if (fl >= 0 && (fl & FD_CLOEXEC) && fcntl(i, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+			fail("keep stdio", "", errno);
 	}
 }
 
@@ -311,6 +329,8 @@ void child_stage1(const struct plan *p, int syncfd, pid_t parent)
 	int i, rest;
 	long pid;
 	g_sync = syncfd;
+	g_fifo = p->fifo_fd;
+	g_console = p->console_fd;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail("set parent death signal", "", errno);
@@ -513,6 +533,186 @@ static void move_root(const struct plan *p)
 		fail("chdir", "/", errno);
 }
 
+/* Opens `path` under /proc/sys of the new root and checks it is procfs
+ * before writing: a bind mount over /proc in the image must not redirect the
+ * write to another file system (CVE-2019-19921). */
+static void write_sysctl(int rootfd, const struct plan_sysctl *s, char *scratch)
+{
+	static const char prefix[] = "/proc/sys/";
+	struct statfs sf;
+	size_t plen = sizeof(prefix) - 1, n = s_len(s->path), v = s_len(s->value);
+	int fd;
+	if (plen + n + 1 > PATH_MAX)
+		fail("write sysctl", s->path, ENAMETOOLONG);
+	memcpy(scratch, prefix, plen);
+	memcpy(scratch + plen, s->path, n + 1);
+	fd = open_in_root(rootfd, scratch, O_WRONLY);
+	if (fd < 0)
+		fail("write sysctl", scratch, errno);
+	if (fstatfs(fd, &sf) < 0)
+		fail("write sysctl", scratch, errno);
+	if (sf.f_type != PROC_SUPER_MAGIC)
+		fail("write sysctl: not on procfs", scratch, EINVAL);
+	if (write(fd, s->value, v) != (ssize_t)v)
+		fail("write sysctl", scratch, errno);
+	close(fd);
+}
+
+static void readonly_path(int rootfd, const char *path)
+{
+	char target[32];
+	struct statvfs sv;
+	int fd = open_in_root(rootfd, path, O_PATH);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return;
+		fail("open readonly path", path, errno);
+	}
+	if (mount(fd_path(target, fd), fd_path(target, fd), NULL, MS_BIND | MS_REC, NULL) < 0)
+		fail("bind readonly path", path, errno);
+	close(fd);
+	fd = open_in_root(rootfd, path, O_PATH);
+	if (fd < 0)
+		fail("open readonly path", path, errno);
+	fd_path(target, fd);
+	if (statvfs(target, &sv) < 0)
+		fail("statfs readonly path", path, errno);
+	/* keep the flags the mount has, or the kernel refuses a locked mount */
+	if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | (sv.f_flag & ~ST_RDONLY), NULL) < 0)
+		fail("remount readonly path", path, errno);
+	close(fd);
+}
+
+/* /dev/null of the new root, checked to be the real device: an image that
+ * swaps it for a symlink or another file must not get that bound over the
+ * masked paths (CVE-2025-31133). */
+static int open_dev_null(int rootfd)
+{
+	struct stat st;
+	int fd = open_in_root(rootfd, "/dev/null", O_PATH);
+	if (fd < 0)
+		fail("open /dev/null for masking", "/dev/null", errno);
+	if (fstat(fd, &st) < 0)
+		fail("stat /dev/null", "/dev/null", errno);
+	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 1 || minor(st.st_rdev) != 3)
+		fail("/dev/null is not the null device", "/dev/null", EPERM);
+	return fd;
+}
+
+static void mask_path(int rootfd, int nullfd, const char *path)
+{
+	char target[32], source[32];
+	struct stat st;
+	int fd = open_in_root(rootfd, path, O_PATH);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return;
+		fail("open masked path", path, errno);
+	}
+	if (fstat(fd, &st) < 0)
+		fail("stat masked path", path, errno);
+	fd_path(target, fd);
+	if (S_ISDIR(st.st_mode)) {
+		if (mount("tmpfs", target, "tmpfs", MS_RDONLY, NULL) < 0)
+			fail("mask directory", path, errno);
+	} else if (mount(fd_path(source, nullfd), target, NULL, MS_BIND, NULL) < 0) {
+		fail("mask file", path, errno);
+	}
+	close(fd);
+}
+
+/* Before the pivot, through the rootfs dirfd and the host's /proc/self/fd
+ * (the container may have no /proc): sysctls, then read-only paths, then
+ * masked paths, in runc's order (the default config makes /proc/sys
+ * read-only). /proc/sys/net shows the opener's network namespace, which is
+ * already the container's. */
+static void finish_rootfs(const struct plan *p, int rootfd)
+{
+	int nullfd = -1, i;
+	for (i = 0; i < p->nsysctls; i++)
+		write_sysctl(rootfd, &p->sysctls[i], p->scratch);
+	for (i = 0; i < p->nreadonly; i++)
+		readonly_path(rootfd, p->readonly_paths[i]);
+	for (i = 0; i < p->nmasked; i++) {
+		if (nullfd < 0)
+			nullfd = open_dev_null(rootfd);
+		mask_path(rootfd, nullfd, p->masked_paths[i]);
+	}
+	if (nullfd >= 0)
+		close(nullfd);
+}
+
+static void send_fd(int sock, int fd, const char *name)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *c;
+	memset(&msg, 0, sizeof(msg));
+	memset(cbuf, 0, sizeof(cbuf));
+	iov.iov_base = (void *)name;
+	iov.iov_len = s_len(name);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		fail("send pty master to console socket", "", errno);
+}
+
+/* process.terminal: a pty from the container's devpts; the slave becomes
+ * stdio, the controlling terminal and /dev/console, the master goes over the
+ * console socket (runc's protocol: the name "/dev/ptmx" with SCM_RIGHTS). */
+static void setup_console(const struct plan *p, int rootfd)
+{
+	char target[32], source[32];
+	int master, slave, unlock = 0, fd, i;
+	if (!p->terminal)
+		return;
+	if (setsid() < 0)
+		fail("setsid", "", errno);
+	master = open_in_root(rootfd, "/dev/ptmx", O_RDWR | O_NOCTTY);
+	if (master < 0)
+		fail("open pty master", "/dev/ptmx", errno);
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		fail("unlock pty", "/dev/ptmx", errno);
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		fail("open pty slave", "/dev/ptmx", errno);
+	if (fchown(slave, p->uid, p->gid) < 0)
+		fail("chown pty slave", "", errno);
+	if (p->console_rows && p->console_cols) {
+		struct winsize ws;
+		memset(&ws, 0, sizeof(ws));
+		ws.ws_row = p->console_rows;
+		ws.ws_col = p->console_cols;
+		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
+			fail("set console size", "", errno);
+	}
+	if (p->clone_flags & CLONE_NEWNS) {
+		fd = mkpath_in_root(rootfd, "/dev/console", 1, "create /dev/console");
+		if (mount(fd_path(source, slave), fd_path(target, fd), NULL, MS_BIND, NULL) < 0)
+			fail("bind mount /dev/console", "/dev/console", errno);
+		close(fd);
+	}
+	send_fd(g_console, master, "/dev/ptmx");
+	close(master);
+	close(g_console);
+	g_console = -1;
+	for (i = 0; i < 3; i++)
+		if (dup2(slave, i) < 0)
+			fail("dup pty slave", "", errno);
+	if (slave > 2)
+		close(slave);
+	if (ioctl(0, TIOCSCTTY, 0) < 0)
+		fail("set controlling terminal", "", errno);
+}
+
 static void setup_rootfs(const struct plan *p)
 {
 	int rootfd, i;
@@ -531,6 +731,8 @@ static void setup_rootfs(const struct plan *p)
 		make_device(rootfd, &p->devices[i], scratch);
 	for (i = 0; i < p->ndevlinks; i++)
 		make_link(rootfd, &p->devlinks[i], scratch);
+	finish_rootfs(p, rootfd);
+	setup_console(p, rootfd);
 	close(rootfd);
 
 	if (p->no_pivot)
@@ -684,6 +886,12 @@ static void init_stage2(const struct plan *p)
 		setup_rootfs(p);
 	} else {
 		/* no mount namespace: only the root changes (the plan has no mounts) */
+		int rootfd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			fail("open rootfs", p->rootfs, errno);
+		finish_rootfs(p, rootfd);
+		setup_console(p, rootfd);
+		close(rootfd);
 		if (chroot(p->rootfs) < 0)
 			fail("chroot", p->rootfs, errno);
 		if (chdir("/") < 0)

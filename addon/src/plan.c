@@ -161,6 +161,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 
 	memset(p, 0, sizeof(*p));
 	p->fifo_fd = -1;
+	p->console_fd = -1;
 	p->clone_flags = (int)get_i64(env, o, "cloneFlags", &ok);
 
 	arr = get_array(env, o, "joins", &n, &ok);
@@ -222,6 +223,17 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 		d->bind = get_bool(env, e, "bind", &ok);
 	}
 
+	arr = get_array(env, o, "sysctls", &n, &ok);
+	p->sysctls = alloc_n(n, sizeof(*p->sysctls), &ok, env);
+	p->nsysctls = (int)n;
+	for (i = 0; ok && i < n; i++) {
+		napi_value e = elem(env, arr, i, &ok);
+		p->sysctls[i].path = dup_str(env, e, "path", &ok);
+		p->sysctls[i].value = dup_str(env, e, "value", &ok);
+	}
+	p->readonly_paths = get_strv(env, o, "readonlyPaths", &p->nreadonly, &ok);
+	p->masked_paths = get_strv(env, o, "maskedPaths", &p->nmasked, &ok);
+
 	p->hostname = dup_str(env, o, "hostname", &ok);
 	p->domainname = dup_str(env, o, "domainname", &ok);
 
@@ -236,6 +248,10 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 	}
 
 	p->fifo_path = dup_str(env, o, "fifoPath", &ok);
+	p->terminal = get_bool(env, o, "terminal", &ok);
+	p->console_socket = dup_str(env, o, "consoleSocket", &ok);
+	p->console_rows = (unsigned short)get_i64(env, o, "consoleHeight", &ok);
+	p->console_cols = (unsigned short)get_i64(env, o, "consoleWidth", &ok);
 	p->uid = (uid_t)get_i64(env, o, "uid", &ok);
 	p->gid = (gid_t)get_i64(env, o, "gid", &ok);
 	arr = get_array(env, o, "additionalGids", &n, &ok);

@@ -38,6 +38,11 @@ struct plan_device {
 	int bind;
 };
 
+struct plan_sysctl {
+	char *path;
+	char *value;
+};
+
 struct plan_rlimit {
 	int resource;
 	struct rlimit64 lim;
@@ -60,12 +65,25 @@ struct plan {
 	struct plan_devlink *devlinks;
 	int ndevices;
 	struct plan_device *devices;
+	int nsysctls;
+	struct plan_sysctl *sysctls;
+	int nreadonly, nmasked;
+	char **readonly_paths;
+	char **masked_paths;
 	char *hostname, *domainname;
 	int nrlimits;
 	struct plan_rlimit *rlimits;
 
 	char *fifo_path;
 	int fifo_fd; /* opened by the parent before clone, -1 for none */
+
+	/* process.terminal: make a pty and send its master over console_fd,
+	 * a socket the parent connected to --console-socket (or a socketpair
+	 * whose other end the parent reads, for a foreground run) */
+	int terminal;
+	char *console_socket;
+	int console_fd;
+	unsigned short console_rows, console_cols;
 
 	uid_t uid;
 	gid_t gid;

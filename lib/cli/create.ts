@@ -25,6 +25,7 @@ export const command: Command = {
       id: args[0],
       bundle: str(flags, 'bundle') ?? '.',
       pidFile: str(flags, 'pid-file'),
+      consoleSocket: str(flags, 'console-socket'),
       noPivot: bool(flags, 'no-pivot'),
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,

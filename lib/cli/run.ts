@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import { bool, int, str } from './args';
 import { withPrefix, type Command } from './command';
-import { logWarning } from './log';
 import { CREATE_FLAGS } from './create';
+import { logWarning } from './log';
 import { create, remove, start } from '../container/lifecycle';
 import { Store } from '../container/store';
 import * as native from '../native';
@@ -9,6 +10,46 @@ import * as native from '../native';
 // what a foreground `run` passes on to the container's init, as runc does
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGCONT'];
 const SIGNUM: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15, SIGCONT: 18, SIGWINCH: 28 };
+
+/**
+ * Connects the caller's stdio to the container's pty (runc does the same for
+ * a foreground run with process.terminal): raw mode on the caller's tty,
+ * window size followed. Returns a function that waits for the output to drain
+ * and restores the tty.
+ */
+function attachTerminal(master: number, sizeFromConfig: boolean): () => Promise<void> {
+  const stdin = process.stdin;
+  const resize = (): void => {
+    if (process.stdout.isTTY) native.setWinsize(master, process.stdout.rows, process.stdout.columns);
+  };
+  if (!sizeFromConfig) resize();
+  process.on('SIGWINCH', resize);
+  if (stdin.isTTY) stdin.setRawMode(true);
+  const onInput = (d: Buffer): void => {
+    try {
+      fs.writeSync(master, d);
+    } catch {
+      // the container has gone; its exit ends the run
+    }
+  };
+  stdin.on('data', onInput);
+  const out = fs.createReadStream('', { fd: master, autoClose: false });
+  out.pipe(process.stdout, { end: false });
+  // the master reads EIO once the last holder of the slave has gone
+  const drained = new Promise<void>((resolve) => {
+    out.on('error', () => resolve());
+    out.on('end', () => resolve());
+  });
+  return async () => {
+    await Promise.race([drained, new Promise((r) => setTimeout(r, 500))]);
+    process.off('SIGWINCH', resize);
+    stdin.off('data', onInput);
+    if (stdin.isTTY) stdin.setRawMode(false);
+    stdin.pause();
+    out.destroy();
+    fs.closeSync(master);
+  };
+}
 
 export const command: Command = {
   name: 'run',
@@ -25,37 +66,54 @@ export const command: Command = {
   async run(g, flags, args) {
     const store = new Store(g.root);
     const id = args[0];
-    const rec = await withPrefix('runts run failed', () => create(store, {
-      id,
-      bundle: str(flags, 'bundle') ?? '.',
-      pidFile: str(flags, 'pid-file'),
-      noPivot: bool(flags, 'no-pivot'),
-      preserveFds: int(flags, 'preserve-fds') ?? 0,
-      systemdCgroup: g.systemdCgroup,
-      warn: (m) => logWarning(g, m),
-    }));
+    const detach = bool(flags, 'detach');
+    const { rec, consoleFd } = await withPrefix('runts run failed', () =>
+      create(store, {
+        id,
+        bundle: str(flags, 'bundle') ?? '.',
+        pidFile: str(flags, 'pid-file'),
+        consoleSocket: str(flags, 'console-socket'),
+        foreground: !detach,
+        noPivot: bool(flags, 'no-pivot'),
+        preserveFds: int(flags, 'preserve-fds') ?? 0,
+        systemdCgroup: g.systemdCgroup,
+        warn: (m) => logWarning(g, m),
+      }),
+    );
+    let status;
     try {
       start(store, id);
+      if (detach) return 0;
+      status = await waitForeground(rec.pid, consoleFd, rec.config.process?.consoleSize !== undefined);
     } catch (e) {
+      // a run that fails after create leaves nothing behind
       remove(store, id, true);
       throw e;
     }
-    if (bool(flags, 'detach')) return 0;
-    // the init is our child (CLONE_PARENT) and nobody else reaps it, so
-    // watching it after start loses nothing even if it has already exited
-    const exited = native.waitExit(rec.pid);
-
-    const forward = (sig: NodeJS.Signals): void => {
-      const fd = native.pidfdOpen(rec.pid);
-      if (fd >= 0) {
-        native.pidfdSendSignal(fd, SIGNUM[sig]);
-        require('node:fs').closeSync(fd);
-      }
-    };
-    for (const s of FORWARDED) process.on(s, forward);
-    const status = await exited;
-    for (const s of FORWARDED) process.off(s, forward);
     if (!bool(flags, 'keep')) remove(store, id, true);
     return status.code >= 0 ? status.code : 128 + status.signal;
   },
 };
+
+/** Waits for the init of a foreground run, forwarding signals and the terminal. */
+async function waitForeground(pid: number, consoleFd: number | undefined, sizeFromConfig: boolean): Promise<native.ExitStatus> {
+  // the init is our child (CLONE_PARENT) and nobody else reaps it, so
+  // watching it after start loses nothing even if it has already exited
+  const exited = native.waitExit(pid);
+  const detachTerminal = consoleFd !== undefined ? attachTerminal(consoleFd, sizeFromConfig) : undefined;
+
+  const forward = (sig: NodeJS.Signals): void => {
+    // with a terminal the kernel tells the foreground job about resizes
+    if (sig === 'SIGWINCH' && detachTerminal) return;
+    const fd = native.pidfdOpen(pid);
+    if (fd >= 0) {
+      native.pidfdSendSignal(fd, SIGNUM[sig]);
+      fs.closeSync(fd);
+    }
+  };
+  for (const s of FORWARDED) process.on(s, forward);
+  const status = await exited;
+  for (const s of FORWARDED) process.off(s, forward);
+  if (detachTerminal) await detachTerminal();
+  return status;
+}

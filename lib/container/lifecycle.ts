@@ -20,6 +20,10 @@ export interface CreateOptions {
   id: string;
   bundle: string;
   pidFile?: string;
+  /** --console-socket */
+  consoleSocket?: string;
+  /** a foreground run: a terminal's master comes back instead of going to a socket */
+  foreground?: boolean;
   noPivot: boolean;
   preserveFds: number;
   systemdCgroup: boolean;
@@ -64,7 +68,22 @@ export function writePidFile(file: string, pid: number): void {
   fs.renameSync(tmp, abs);
 }
 
-export function create(store: Store, o: CreateOptions): ContainerRecord {
+export interface Created {
+  rec: ContainerRecord;
+  /** the pty master, for a foreground run with process.terminal */
+  consoleFd?: number;
+}
+
+/** runc's rules for terminal and console socket, checked before anything is made */
+function checkConsole(spec: Spec, o: CreateOptions): void {
+  const terminal = spec.process?.terminal === true;
+  if (terminal && !o.consoleSocket && !o.foreground)
+    throw new RuntsError('cannot allocate tty if runts will detach without setting console socket');
+  if (!terminal && o.consoleSocket) throw new RuntsError('cannot use console socket if runts will not detach or allocate tty');
+  if (o.consoleSocket && o.foreground) throw new RuntsError('cannot use console socket if runts will not detach or allocate tty');
+}
+
+export function create(store: Store, o: CreateOptions): Created {
   let bundle: string;
   try {
     bundle = fs.realpathSync(path.resolve(o.bundle));
@@ -74,6 +93,7 @@ export function create(store: Store, o: CreateOptions): ContainerRecord {
   const spec = loadSpec(bundle);
   const rootfs = path.resolve(bundle, spec.root.path);
   if (!isDirectory(rootfs)) throw new RuntsError(`/root/path: rootfs ${rootfs} does not exist or is not a directory`);
+  checkConsole(spec, o);
 
   store.claim(o.id);
   let placement: Placement | undefined;
@@ -98,6 +118,7 @@ export function create(store: Store, o: CreateOptions): ContainerRecord {
         bundle,
         noPivot: o.noPivot,
         fifoPath: fifo,
+        consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
         preserveFds: o.preserveFds,
         cgroupProcs: placement.procsFiles,
         lastCap: lastCap(),
@@ -135,7 +156,7 @@ export function create(store: Store, o: CreateOptions): ContainerRecord {
     };
     store.write(rec);
     if (o.pidFile) writePidFile(o.pidFile, pid);
-    return rec;
+    return { rec, consoleFd: r.consoleFd };
   } catch (e) {
     // nothing of a failed create stays behind: process, cgroups, state dir
     if (pid > 0) killAndWait(pid);

@@ -15,6 +15,8 @@ export interface PlanInput {
   bundle: string;
   noPivot: boolean;
   fifoPath: string;
+  /** --console-socket; "" hands the pty master back to the caller */
+  consoleSocket: string;
   preserveFds: number;
   cgroupProcs: string[];
   lastCap: number;
@@ -63,6 +65,28 @@ export const DEFAULT_DEVICES = [
   { path: '/dev/tty', major: 5, minor: 0 },
 ];
 
+const IPC_SYSCTLS = new Set([
+  'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem',
+  'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced',
+]);
+
+/**
+ * runc's rule: a sysctl is allowed only when it belongs to a namespace the
+ * container has of its own, so writing it cannot change the host.
+ */
+export function checkSysctl(key: string, has: (t: 'ipc' | 'network' | 'uts') => boolean): string | undefined {
+  if (IPC_SYSCTLS.has(key) || key.startsWith('fs.mqueue.'))
+    return has('ipc') ? undefined : `sysctl "${key}" is not allowed in the hosts ipc namespace`;
+  if (key.startsWith('net.')) return has('network') ? undefined : `sysctl "${key}" is not allowed in the hosts network namespace`;
+  if (has('uts')) {
+    if (key === 'kernel.hostname') return `sysctl "${key}" is not allowed as it conflicts with the OCI "hostname" field`;
+    if (key === 'kernel.domainname') return `sysctl "${key}" is not allowed as it conflicts with the OCI "domainname" field`;
+  }
+  return `sysctl "${key}" is not in a separate kernel namespace`;
+}
+
+const pointerPart = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
 function idMap(maps: IDMapping[] | undefined): string {
   return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
 }
@@ -80,6 +104,10 @@ function homeOf(uid: number, passwd: string | undefined): string {
     if (f.length >= 7 && Number(f[2]) === uid && f[5]) return f[5];
   }
   return '/';
+}
+
+function mountsProc(spec: Spec): boolean {
+  return (spec.mounts ?? []).some((m) => m.type === 'proc' && path.posix.normalize(m.destination) === '/proc');
 }
 
 export function buildPlan(input: PlanInput): LaunchPlan {
@@ -116,6 +144,16 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
 
   const rootfs = path.resolve(input.bundle, spec.root.path);
+  for (const field of ['maskedPaths', 'readonlyPaths'] as const)
+    if (!mountNs && linux[field]?.length) throw new PlanError(`/linux/${field}: restricting paths needs a mount namespace in /linux/namespaces`);
+
+  const sysctls = Object.entries(linux.sysctl ?? {}).map(([key, value]) => {
+    // a namespace joined by path still is the container's own
+    const err = checkSysctl(key, (t) => has(t));
+    if (err) throw new PlanError(`/linux/sysctl/${pointerPart(key)}: ${err}`);
+    if (!mountNs || !mountsProc(spec)) throw new PlanError(`/linux/sysctl/${pointerPart(key)}: sysctls need /proc mounted in the container`);
+    return { path: key.replace(/\./g, '/'), value };
+  });
 
   let mounts;
   try {
@@ -136,6 +174,8 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   if (mountNs && !devBound) {
     const seen = new Set<string>();
     for (const [i, d] of (linux.devices ?? []).entries()) {
+      if (!path.posix.normalize(d.path).startsWith('/dev/'))
+        throw new PlanError(`/linux/devices/${i}/path: device path "${d.path}" is not under /dev`);
       const kind = d.type === 'b' ? S_IFBLK : d.type === 'p' ? S_IFIFO : S_IFCHR;
       if (d.type !== 'p' && (d.major === undefined || d.minor === undefined))
         throw new PlanError(`/linux/devices/${i}: major and minor are required for type "${d.type}"`);
@@ -217,10 +257,17 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     mounts,
     devLinks,
     devices,
+    sysctls,
+    readonlyPaths: linux.readonlyPaths ?? [],
+    maskedPaths: linux.maskedPaths ?? [],
     hostname: spec.hostname ?? '',
     domainname: spec.domainname ?? '',
     rlimits,
     fifoPath: input.fifoPath,
+    terminal: proc.terminal === true,
+    consoleSocket: input.consoleSocket,
+    consoleHeight: proc.consoleSize?.height ?? 0,
+    consoleWidth: proc.consoleSize?.width ?? 0,
     uid,
     gid: proc.user?.gid ?? 0,
     additionalGids: proc.user?.additionalGids ?? [],

@@ -59,6 +59,12 @@ export interface PlanDevice {
   bind: boolean;
 }
 
+export interface PlanSysctl {
+  /** e.g. "net/ipv4/ip_forward" */
+  path: string;
+  value: string;
+}
+
 export interface PlanRlimit {
   resource: number;
   soft: bigint;
@@ -91,13 +97,27 @@ export interface LaunchPlan {
   devLinks: PlanDeviceLink[];
   /** device nodes made under the rootfs after mounts */
   devices: PlanDevice[];
+  /** written under /proc/sys of the container (path relative to /proc/sys) */
+  sysctls: PlanSysctl[];
+  /** bound read-only onto themselves, after sysctls; missing ones are skipped */
+  readonlyPaths: string[];
+  /** /dev/null over files, a read-only tmpfs over directories; missing ones are skipped */
+  maskedPaths: string[];
   /** "" to leave */
   hostname: string;
   domainname: string;
   rlimits: PlanRlimit[];
 
-  /** exec fifo, opened by the init before pivot_root; "" for none */
+  /** exec fifo, opened by the parent before clone; "" for none */
   fifoPath: string;
+
+  /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
+  terminal: boolean;
+  /** unix socket path to send the master to; "" = hand it back to the caller (foreground run) */
+  consoleSocket: string;
+  /** process.consoleSize; 0 to leave */
+  consoleHeight: number;
+  consoleWidth: number;
 
   uid: number;
   gid: number;
