@@ -10,6 +10,8 @@ interface Addon {
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
   mkfifo(path: string, mode: number): number;
   setWinsize(fd: number, rows: number, cols: number): number;
+  attachDeviceFilter(dir: string, insns: Buffer): number;
+  bpfVerifierLog(): string;
 }
 
 let addon: Addon | undefined;
@@ -74,4 +76,14 @@ export function mkfifo(file: string, mode: number): number {
 /** 0, or a negative errno */
 export function setWinsize(fd: number, rows: number, cols: number): number {
   return load().setWinsize(fd, rows, cols);
+}
+
+/** Loads a cgroup device BPF program (8-byte instructions) and attaches it to dir: 0 or a negative errno. */
+export function attachDeviceFilter(dir: string, insns: Buffer): number {
+  return load().attachDeviceFilter(dir, insns);
+}
+
+/** The kernel verifier's log of the last failed program load. */
+export function bpfVerifierLog(): string {
+  return load().bpfVerifierLog();
 }

@@ -426,6 +426,8 @@ static napi_value js_mkfifo(napi_env env, napi_callback_info info)
 	return make_int(env, 0);
 }
 
+void bpf_register(napi_env env, napi_value exports); /* bpf.c */
+
 static napi_value init_module(napi_env env, napi_value exports)
 {
 	napi_property_descriptor props[] = {
@@ -437,6 +439,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 		{"mkfifo", NULL, js_mkfifo, NULL, NULL, NULL, napi_default, NULL},
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+	bpf_register(env, exports);
 	return exports;
 }
 

@@ -1,10 +1,14 @@
 // Placement of a container in its cgroups: the directories are made here
 // (TypeScript), the init's pid is written into cgroup.procs by the addon while
-// the init waits, before it runs anything. Resource limits come with the
-// cgroups issue; this is one implementation for cgroupfs v1, v2 and hybrid.
+// the init waits, before it runs anything. Resource limits are written between
+// the two (managerFor(...).apply), so the init never runs unlimited.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Layout } from './layout';
+import type { LinuxDevice, Resources } from '../config/types';
+import { RuntsError } from '../cli/command';
+import { controllersNeeded, deviceRules, resourceWrites, ResourceError, type Current, type HostFacts, type Write } from './resources';
+import { attachDeviceFilter } from './devicefilter';
 
 export interface Placement {
   /** hierarchy key -> the container's directory in it */
@@ -88,4 +92,213 @@ export function cgroupPids(paths: Record<string, string>): number[] {
   } catch {
     return [];
   }
+}
+
+// ---------------------------------------------------------------------------
+// The manager: one interface, one implementation per layout. A hybrid host is
+// driven as v1 (its controllers are there); its cgroup2 mount only gets what
+// `unified` asks for.
+
+export interface CgroupManager {
+  readonly version: 'v1' | 'v2' | 'hybrid';
+  /** writes linux.resources (create: devices too; update: only what is given) */
+  apply(r: Resources, devices?: LinuxDevice[]): void;
+  freeze(): void;
+  thaw(): void;
+  isFrozen(): boolean;
+  pids(): number[];
+}
+
+/** "EINVAL: invalid argument, write" -> "invalid argument" */
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const m = /^[A-Z0-9]+: ([^,]+)/.exec(err.message ?? '');
+  return m ? m[1] : String(err.message ?? e);
+}
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function readTrim(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hierarchy directory that holds `controller` ("unified" for the cgroup2 mount). */
+export function dirFor(paths: Record<string, string>, controller: string): string | undefined {
+  if (controller === 'unified') return paths['unified'];
+  for (const [key, dir] of Object.entries(paths)) if (key.split(',').includes(controller)) return dir;
+  return undefined;
+}
+
+/** Host facts for resourceWrites, read from the container's own directories. */
+export function hostFacts(layout: Layout, paths: Record<string, string>): HostFacts {
+  const v1 = new Set<string>();
+  for (const h of layout.hierarchies) if (h.version === 1) for (const c of h.key.split(',')) v1.add(c);
+  const u = layout.hierarchies.find((h) => h.version === 2);
+  const unified = new Set((u && readTrim(path.join(u.mountpoint, 'cgroup.controllers'))?.split(/\s+/).filter(Boolean)) ?? []);
+  const version = layout.kind === 'v2' ? 'v2' : layout.kind === 'hybrid' ? 'hybrid' : 'v1';
+  return {
+    version,
+    controllers: version === 'v2' ? unified : v1,
+    unifiedControllers: version === 'hybrid' ? unified : undefined,
+    hasFile(controller, file) {
+      const dir = dirFor(paths, controller);
+      return dir !== undefined && fs.existsSync(path.join(dir, file));
+    },
+  };
+}
+
+/** Applies a write list; a refusal names the config field and the file. */
+export function applyWrites(paths: Record<string, string>, writes: Write[]): void {
+  for (const w of writes) {
+    const dir = dirFor(paths, w.controller);
+    if (!dir) throw new RuntsError(`${w.field}: the ${w.controller} cgroup controller is not available on this host`);
+    const file = path.join(dir, w.file);
+    try {
+      fs.writeFileSync(file, w.value);
+    } catch (e) {
+      throw new RuntsError(`${w.field}: write ${JSON.stringify(w.value)} to ${file}: ${errnoText(e)}`);
+    }
+  }
+}
+
+function toRuntsError(e: unknown): never {
+  if (e instanceof ResourceError) throw new RuntsError(e.message);
+  throw e;
+}
+
+class FsV1Manager implements CgroupManager {
+  constructor(
+    readonly version: 'v1' | 'hybrid',
+    private layout: Layout,
+    private paths: Record<string, string>,
+  ) {}
+
+  apply(r: Resources, devices?: LinuxDevice[]): void {
+    const cur: Current = {};
+    const memDir = dirFor(this.paths, 'memory');
+    const lim = memDir ? readTrim(path.join(memDir, 'memory.limit_in_bytes')) : undefined;
+    if (lim !== undefined) cur.memoryLimit = Number(lim);
+    let writes: Write[];
+    try {
+      writes = resourceWrites(r, hostFacts(this.layout, this.paths), cur, devices);
+    } catch (e) {
+      toRuntsError(e);
+    }
+    applyWrites(this.paths, writes);
+  }
+
+  private freezerState(): string | undefined {
+    const d = dirFor(this.paths, 'freezer');
+    return d ? readTrim(path.join(d, 'freezer.state')) : undefined;
+  }
+
+  freeze(): void {
+    const d = dirFor(this.paths, 'freezer');
+    if (!d) throw new RuntsError('the freezer cgroup controller is not available on this host');
+    // FREEZING can stay a while when a task sits in an uninterruptible sleep:
+    // write again and wait, as runc does, up to ~1 s
+    for (let i = 0; i < 100; i++) {
+      fs.writeFileSync(path.join(d, 'freezer.state'), 'FROZEN');
+      if (this.freezerState() === 'FROZEN') return;
+      sleepMs(10);
+    }
+    fs.writeFileSync(path.join(d, 'freezer.state'), 'THAWED');
+    throw new RuntsError('unable to freeze the container: its processes stayed in FREEZING');
+  }
+
+  thaw(): void {
+    const d = dirFor(this.paths, 'freezer');
+    if (d) fs.writeFileSync(path.join(d, 'freezer.state'), 'THAWED');
+  }
+
+  isFrozen(): boolean {
+    return this.freezerState() === 'FROZEN';
+  }
+
+  pids(): number[] {
+    return cgroupPids(this.paths);
+  }
+}
+
+class FsV2Manager implements CgroupManager {
+  readonly version = 'v2' as const;
+  constructor(
+    private layout: Layout,
+    private paths: Record<string, string>,
+  ) {}
+
+  private get dir(): string {
+    const d = this.paths['unified'];
+    if (!d) throw new RuntsError('the container has no cgroup v2 directory');
+    return d;
+  }
+
+  apply(r: Resources, devices?: LinuxDevice[]): void {
+    let writes: Write[];
+    try {
+      writes = resourceWrites(r, hostFacts(this.layout, this.paths), {}, devices);
+    } catch (e) {
+      toRuntsError(e);
+    }
+    this.enable(controllersNeeded(writes));
+    applyWrites(this.paths, writes);
+    if (r.devices !== undefined) {
+      // v2 has no devices files: an eBPF program attached to the cgroup decides
+      attachDeviceFilter(this.dir, deviceRules(r.devices, devices));
+    }
+  }
+
+  /** "+ctrl" into cgroup.subtree_control of every ancestor, top down (spec: MUST enable) */
+  private enable(ctrls: string[]): void {
+    if (!ctrls.length) return;
+    const top = this.layout.hierarchies.find((h) => h.version === 2)!.mountpoint;
+    const chain: string[] = [];
+    for (let d = path.dirname(this.dir); d.startsWith(top); d = path.dirname(d)) {
+      chain.unshift(d);
+      if (d === top) break;
+    }
+    for (const d of chain) {
+      const have = new Set(readTrim(path.join(d, 'cgroup.subtree_control'))?.split(/\s+/) ?? []);
+      const add = ctrls.filter((c) => !have.has(c));
+      if (!add.length) continue;
+      try {
+        fs.writeFileSync(path.join(d, 'cgroup.subtree_control'), add.map((c) => '+' + c).join(' '));
+      } catch (e) {
+        throw new RuntsError(`/linux/resources: cannot enable the ${add.join(', ')} controller(s) in ${d}: ${errnoText(e)}`);
+      }
+    }
+  }
+
+  freeze(): void {
+    fs.writeFileSync(path.join(this.dir, 'cgroup.freeze'), '1');
+    for (let i = 0; i < 100; i++) {
+      if (this.isFrozen()) return;
+      sleepMs(10);
+    }
+    fs.writeFileSync(path.join(this.dir, 'cgroup.freeze'), '0');
+    throw new RuntsError('unable to freeze the container: cgroup.events never said frozen');
+  }
+
+  thaw(): void {
+    fs.writeFileSync(path.join(this.dir, 'cgroup.freeze'), '0');
+  }
+
+  isFrozen(): boolean {
+    return /^frozen 1$/m.test(readTrim(path.join(this.dir, 'cgroup.events')) ?? '');
+  }
+
+  pids(): number[] {
+    return cgroupPids(this.paths);
+  }
+}
+
+export function managerFor(layout: Layout, paths: Record<string, string>): CgroupManager {
+  if (layout.kind === 'v2') return new FsV2Manager(layout, paths);
+  return new FsV1Manager(layout.kind === 'hybrid' ? 'hybrid' : 'v1', layout, paths);
 }

@@ -13,6 +13,11 @@ const COMMANDS: Record<string, () => Command> = {
   run: () => require('./run').command,
   list: () => require('./list').command,
   spec: () => require('./spec').command,
+  pause: () => require('./pause').command,
+  resume: () => require('./resume').command,
+  update: () => require('./update').command,
+  events: () => require('./events').command,
+  ps: () => require('./ps').command,
 };
 
 const GLOBAL_FLAGS: FlagSpec[] = [

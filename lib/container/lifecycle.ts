@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout } from '../cgroups/layout';
-import { cgroupPids, prepareCgroups, removeCgroups, type Placement } from '../cgroups/manager';
+import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type Placement } from '../cgroups/manager';
 import { resolveCgroupPath } from '../cgroups/path';
 import { RuntsError } from '../cli/command';
 import { ConfigError, loadConfig } from '../config/load';
@@ -105,6 +105,8 @@ export function create(store: Store, o: CreateOptions): Created {
     const layout = hostLayout();
     const cgroupPath = resolveCgroupPath(spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
     placement = prepareCgroups(layout, cgroupPath);
+    // limits go in before the init is placed there and runs anything
+    if (spec.linux?.resources) managerFor(layout, placement.paths).apply(spec.linux.resources, spec.linux.devices);
     let passwd: string | undefined;
     try {
       passwd = fs.readFileSync(path.join(rootfs, 'etc/passwd'), 'utf8');
@@ -212,9 +214,9 @@ export function kill(store: Store, id: string, sig: number, all: boolean): void 
   if (!canKill(s)) throw new RuntsError('container not running');
   if (all) {
     for (const pid of cgroupPids(rec.cgroupPaths)) signalProcess(pid, undefined, sig);
-    return;
-  }
-  if (!signalProcess(rec.pid, rec.pidStartTime, sig)) throw new RuntsError('container not running');
+  } else if (!signalProcess(rec.pid, rec.pidStartTime, sig)) throw new RuntsError('container not running');
+  // a frozen task dies only once thawed: SIGKILL of a paused container thaws it (runc does too)
+  if (sig === 9 && s === 'paused') managerFor(hostLayout(), rec.cgroupPaths).thaw();
 }
 
 function killAndWait(pid: number, startTime?: string): void {
@@ -245,8 +247,15 @@ export function remove(store: Store, id: string, force: boolean): void {
   }
   if (s !== 'stopped') {
     // a paused container must be thawed to die
-    const freezer = rec.cgroupPaths['freezer'];
-    if (s === 'paused' && freezer) fs.writeFileSync(path.join(freezer, 'freezer.state'), 'THAWED');
+    if (s === 'paused') {
+      // kill first, then thaw: the processes wake only to die
+      const fd = native.pidfdOpen(rec.pid);
+      if (fd >= 0) {
+        if (isSameProcess(rec.pid, rec.pidStartTime)) native.pidfdSendSignal(fd, 9);
+        fs.closeSync(fd);
+      }
+      managerFor(hostLayout(), rec.cgroupPaths).thaw();
+    }
     killAndWait(rec.pid, rec.pidStartTime);
   }
   for (const pid of cgroupPids(rec.cgroupPaths)) killAndWait(pid);

@@ -117,13 +117,16 @@ export class Store {
 }
 
 function isFrozen(rec: ContainerRecord): boolean {
+  // v1 freezer when there is one (hybrid hosts too), else cgroup v2's cgroup.freeze
   const freezer = rec.cgroupPaths['freezer'];
-  if (!freezer) return false;
+  const unified = rec.cgroupPaths['unified'];
   try {
-    return fs.readFileSync(path.join(freezer, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+    if (freezer) return fs.readFileSync(path.join(freezer, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+    if (unified) return /^frozen 1$/m.test(fs.readFileSync(path.join(unified, 'cgroup.events'), 'utf8'));
   } catch {
-    return false;
+    // the cgroup is gone: not frozen
   }
+  return false;
 }
 
 /** The OCI state as runc prints it (`runc state`). */
