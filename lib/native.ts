@@ -1,6 +1,7 @@
 // The only file that loads the addon. Typed wrappers, nothing else.
 import * as path from 'node:path';
 import type { LaunchPlan, NativeFailure } from './plan/types';
+import type { SeccompPlan } from './seccomp/plan';
 
 interface Addon {
   spawn(plan: LaunchPlan): { pid: number } | { error: NativeFailure };
@@ -12,6 +13,9 @@ interface Addon {
   setWinsize(fd: number, rows: number, cols: number): number;
   attachDeviceFilter(dir: string, insns: Buffer): number;
   bpfVerifierLog(): string;
+  seccompCompile(plan: SeccompPlan): SeccompCompiled;
+  seccompFlagSupported(bit: number): boolean;
+  seccompArchSupported(token: number): boolean;
 }
 
 let addon: Addon | undefined;
@@ -86,4 +90,26 @@ export function attachDeviceFilter(dir: string, insns: Buffer): number {
 /** The kernel verifier's log of the last failed program load. */
 export function bpfVerifierLog(): string {
   return load().bpfVerifierLog();
+}
+
+export type SeccompCompiled =
+  | { bpf: Buffer; flags: number; skipped: number }
+  | { error: { errno: number; message: string } };
+
+/**
+ * Builds the BPF for a seccomp plan without loading it, as spawn does before
+ * clone(): for tests and the bench. `skipped` counts unknown syscall names.
+ */
+export function seccompCompile(plan: SeccompPlan): SeccompCompiled {
+  return load().seccompCompile(plan);
+}
+
+/** Whether this kernel takes a SECCOMP_FILTER_FLAG_* bit (for `features`). */
+export function seccompFlagSupported(bit: number): boolean {
+  return load().seccompFlagSupported(bit);
+}
+
+/** Whether the linked libseccomp builds filters for an SCMP_ARCH_* token (for `features`). */
+export function seccompArchSupported(token: number): boolean {
+  return load().seccompArchSupported(token);
 }

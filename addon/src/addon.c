@@ -66,16 +66,40 @@ static int proc_write(pid_t pid, const char *file, const char *data, struct fail
 	return rc;
 }
 
-static int recv_msg(int fd, struct sync_msg *m)
+/* One message; *passed is an fd that came with it (SCM_RIGHTS) or -1. recv()
+ * would make the kernel drop such an fd, so this is always a recvmsg. */
+static int recv_msg(int fd, struct sync_msg *m, int *passed)
 {
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *c;
 	ssize_t n;
+	*passed = -1;
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = m;
+	iov.iov_len = sizeof(*m);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
 	do
-		n = recv(fd, m, sizeof(*m), 0);
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(passed, CMSG_DATA(c), sizeof(int));
 	if (n == 0)
 		return 0;
-	if (n != (ssize_t)sizeof(*m))
+	if (n != (ssize_t)sizeof(*m)) {
+		if (*passed >= 0)
+			close(*passed);
+		*passed = -1;
 		return -1;
+	}
 	return 1;
 }
 
@@ -98,11 +122,15 @@ static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *
 {
 	pid_t init = -1;
 	struct sync_msg m;
-	int rc, i;
+	int rc, i, passed = -1;
 	char pidbuf[16];
 
 	for (;;) {
-		rc = recv_msg(sock, &m);
+		rc = recv_msg(sock, &m, &passed);
+		if (passed >= 0 && (rc <= 0 || m.type != SYNC_SECCOMP_FD)) {
+			close(passed); /* an fd nobody asked for */
+			passed = -1;
+		}
 		if (rc <= 0) {
 			if (f->step[0] == 0)
 				set_failure(f, "container init exited during setup", "", rc == 0 ? EPIPE : errno);
@@ -135,6 +163,22 @@ static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *
 			}
 			if (send_type(sock, SYNC_GO) < 0) {
 				set_failure(f, "sync with child", "", errno);
+				goto failed;
+			}
+			break;
+		case SYNC_SECCOMP_FD:
+			/* the init loaded a filter with SCMP_ACT_NOTIFY rules: the agent
+			 * gets the fd now, before the init goes on (it may already be
+			 * making syscalls that wait for the agent) */
+			if (passed < 0) {
+				set_failure(f, "receive seccomp notify fd", "", EPROTO);
+				goto failed;
+			}
+			rc = seccomp_send_listener(&p->seccomp, init, passed);
+			close(passed);
+			passed = -1;
+			if (rc < 0) {
+				set_failure(f, "send seccomp fd to listener", p->seccomp.listener_path, -rc);
 				goto failed;
 			}
 			break;
@@ -207,6 +251,12 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 	if (!plan_from_js(env, argv[0], &p)) {
 		plan_free(&p);
 		return NULL;
+	}
+	if (p.seccomp.err) {
+		/* libseccomp refused the filter: "seccomp <field>: <what>: <errno>" */
+		set_failure(&f, "seccomp", p.seccomp.what, p.seccomp.err);
+		plan_free(&p);
+		return failure_value(env, &f);
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		set_failure(&f, "create sync socket", "", errno);
@@ -440,6 +490,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 	bpf_register(env, exports);
+	seccomp_register(env, exports);
 	return exports;
 }
 

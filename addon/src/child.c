@@ -870,6 +870,24 @@ static void wait_for_start(int fifo)
 	close(fifo);
 }
 
+/* Loads the filter the parent built (seccomp.c); a notify fd goes to the
+ * parent, which hands it to the agent at listenerPath with the state. */
+static void load_seccomp(const struct plan *p)
+{
+	struct sync_msg m;
+	int listener = -1, rc = seccomp_apply(&p->seccomp, &listener);
+	if (rc < 0)
+		fail("load seccomp filter", "", -rc);
+	if (listener < 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = SYNC_SECCOMP_FD;
+	rc = seccomp_send_fd(g_sync, &m, sizeof(m), listener);
+	if (rc < 0)
+		fail("send seccomp notify fd", "", -rc);
+	close(listener);
+}
+
 static void init_stage2(const struct plan *p)
 {
 	const char *exe;
@@ -906,6 +924,10 @@ static void init_stage2(const struct plan *p)
 		if (prlimit64(0, p->rlimits[i].resource, &p->rlimits[i].lim, NULL) < 0)
 			fail("setrlimit", "", errno);
 
+	/* without no_new_privs the kernel takes a filter only from a holder of
+	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
+	if (p->seccomp.insns && p->seccomp.early)
+		load_seccomp(p);
 	set_user_and_caps(p);
 	if (p->umask >= 0)
 		umask((mode_t)p->umask);
@@ -921,6 +943,11 @@ static void init_stage2(const struct plan *p)
 	/* from here on the runtime may exit: the init must outlive it */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		fail("clear parent death signal", "", errno);
+	/* as late as possible, so the profile need not allow the runtime's own
+	 * set-up; still before READY and the fifo wait, so a notify fd reaches the
+	 * agent during create and a load error fails create (docs/DESIGN.md) */
+	if (p->seccomp.insns && !p->seccomp.early)
+		load_seccomp(p);
 	send_msg(SYNC_READY, 0, 0, "", "");
 	close(g_sync);
 	if (p->fifo_fd >= 0)

@@ -281,6 +281,12 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 
 	p->scratch_len = 2 * PATH_MAX + 64;
 	p->scratch = alloc_n(1, p->scratch_len, &ok, env);
+	if (ok) {
+		/* built into BPF here, in the parent: the child cannot allocate (seccomp.c) */
+		napi_value sc;
+		if (napi_get_named_property(env, o, "seccomp", &sc) != napi_ok || !seccomp_prep_from_js(env, sc, &p->seccomp))
+			ok = 0;
+	}
 	return ok;
 }
 
@@ -330,5 +336,6 @@ void plan_free(struct plan *p)
 	free_strv(p->envp, -1);
 	free(p->search_path);
 	free(p->scratch);
+	seccomp_prep_free(&p->seccomp);
 	memset(p, 0, sizeof(*p));
 }

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <sys/resource.h>
 
+#include "seccomp.h"
+
 struct plan_mount {
 	char *destination;
 	char *source;
@@ -104,6 +106,9 @@ struct plan {
 	/* scratch space prepared by the parent so the child never allocates */
 	char *scratch;
 	size_t scratch_len;
+
+	/* linux.seccomp, built into BPF by the parent; insns NULL for none */
+	struct seccomp_prep seccomp;
 };
 
 /* Messages on the SOCK_SEQPACKET sync socket between parent and child. */
@@ -114,6 +119,7 @@ enum sync_type {
 	SYNC_GO,            /* parent -> init: placed in cgroups, go on */
 	SYNC_READY,         /* init -> parent: set up, waiting on the exec fifo */
 	SYNC_ERROR,         /* either -> parent: {step, path, err} */
+	SYNC_SECCOMP_FD,    /* init -> parent: the seccomp notify fd (SCM_RIGHTS) */
 };
 
 struct sync_msg {

@@ -129,6 +129,7 @@ export function create(store: Store, o: CreateOptions): Created {
         passwd,
         hostBounding: ownBoundingSet(),
         warn: o.warn,
+        containerId: o.id,
       });
     } catch (e) {
       if (e instanceof PlanError) throw new RuntsError(e.message);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Spec } from '../config/types';
+import { planSeccomp, SeccompError } from '../seccomp/plan';
 import { MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
 
@@ -28,6 +29,8 @@ export interface PlanInput {
   hostBounding: bigint;
   /** where the plan says what it skips (config.md: "logged as a warning") */
   warn(message: string): void;
+  /** the container id, for the state a seccomp notify agent receives */
+  containerId?: string;
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -242,6 +245,21 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const uid = proc.user?.uid ?? 0;
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${homeOf(uid, input.passwd)}`);
 
+  let seccomp;
+  try {
+    seccomp = planSeccomp(linux.seccomp, {
+      id: input.containerId ?? '',
+      bundle: input.bundle,
+      annotations: spec.annotations,
+      noNewPrivileges: proc.noNewPrivileges === true,
+      capEffective: capSets.capEffective & capSets.capPermitted,
+      warn: input.warn,
+    });
+  } catch (e) {
+    if (e instanceof SeccompError) throw new PlanError(e.message);
+    throw e;
+  }
+
   return {
     cloneFlags,
     joins,
@@ -281,5 +299,6 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     env,
     searchPath: pathEntry ? pathEntry.slice(5) : DEFAULT_PATH,
     preserveFds: input.preserveFds,
+    seccomp,
   };
 }

@@ -2,6 +2,8 @@
 // in order, with every flag already computed. The addon copies it into C
 // memory before clone() and interprets nothing: all decisions are made here.
 
+import type { SeccompPlan } from '../seccomp/plan';
+
 /** clone/unshare flag bits, as the kernel numbers them */
 export const NS_FLAGS = {
   mount: 0x00020000,
@@ -143,6 +145,8 @@ export interface LaunchPlan {
   searchPath: string;
   /** fds 3..3+preserveFds-1 stay open in the container */
   preserveFds: number;
+  /** linux.seccomp (lib/seccomp/plan.ts); null for no filter */
+  seccomp: SeccompPlan | null;
 }
 
 /** What the addon reports when a step fails, in the child or the parent. */

@@ -1,0 +1,534 @@
+/* seccomp filters: built with libseccomp in the parent, loaded raw in the child.
+ *
+ * libseccomp's seccomp_init/seccomp_rule_add/seccomp_load allocate (and
+ * seccomp_load may probe the kernel and set no_new_privs), none of which a
+ * child forked from node may do. So the whole filter is built and exported as
+ * BPF here, in the parent, before clone(); the child only calls seccomp(2)
+ * with that memory (seccomp_apply), which is a plain system call. */
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "seccomp.h"
+
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* flags that only tune logging, mitigations or waiting: dropped when the
+ * kernel lacks them, in the direction of the kernel's older behaviour */
+#define ADVISORY_FLAGS                                                                          \
+	(SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW | \
+	 SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+
+/* ---------- reading SeccompPlan (lib/seccomp/plan.ts) ---------- */
+
+static int js_throw(napi_env env, const char *key, const char *what)
+{
+	char msg[160];
+	snprintf(msg, sizeof(msg), "LaunchPlan.seccomp.%s must be %s", key, what);
+	napi_throw_type_error(env, NULL, msg);
+	return 0;
+}
+
+static int js_prop(napi_env env, napi_value o, const char *key, napi_value *v)
+{
+	return napi_get_named_property(env, o, key, v) == napi_ok;
+}
+
+static int js_i64(napi_env env, napi_value o, const char *key, int64_t *out)
+{
+	napi_value v;
+	if (!js_prop(env, o, key, &v) || napi_get_value_int64(env, v, out) != napi_ok)
+		return js_throw(env, key, "a number");
+	return 1;
+}
+
+static int js_bool(napi_env env, napi_value o, const char *key, int *out)
+{
+	napi_value v;
+	bool b = false;
+	if (!js_prop(env, o, key, &v) || napi_get_value_bool(env, v, &b) != napi_ok)
+		return js_throw(env, key, "a boolean");
+	*out = b ? 1 : 0;
+	return 1;
+}
+
+static int js_u64(napi_env env, napi_value o, const char *key, uint64_t *out)
+{
+	napi_value v;
+	bool lossless = true;
+	if (!js_prop(env, o, key, &v) || napi_get_value_bigint_uint64(env, v, out, &lossless) != napi_ok || !lossless)
+		return js_throw(env, key, "a bigint of 64 bits");
+	return 1;
+}
+
+/* a malloc'd copy of a JS string, or NULL (thrown) */
+static char *js_strdup(napi_env env, napi_value v, const char *key)
+{
+	size_t len = 0;
+	char *s;
+	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
+		js_throw(env, key, "a string");
+		return NULL;
+	}
+	s = malloc(len + 1);
+	if (!s) {
+		napi_throw_error(env, NULL, "out of memory");
+		return NULL;
+	}
+	if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok) {
+		free(s);
+		js_throw(env, key, "a string");
+		return NULL;
+	}
+	return s;
+}
+
+/* into a fixed buffer (names, fields): NULL-terminated, truncated if long */
+static int js_strbuf(napi_env env, napi_value o, const char *key, char *buf, size_t cap)
+{
+	napi_value v;
+	size_t len = 0;
+	if (!js_prop(env, o, key, &v) || napi_get_value_string_utf8(env, v, buf, cap, &len) != napi_ok)
+		return js_throw(env, key, "a string");
+	return 1;
+}
+
+static int js_array(napi_env env, napi_value o, const char *key, napi_value *arr, uint32_t *len)
+{
+	bool is_array = false;
+	if (!js_prop(env, o, key, arr) || napi_is_array(env, *arr, &is_array) != napi_ok || !is_array ||
+	    napi_get_array_length(env, *arr, len) != napi_ok)
+		return js_throw(env, key, "an array");
+	return 1;
+}
+
+static int js_elem(napi_env env, napi_value arr, uint32_t i, napi_value *v)
+{
+	if (napi_get_element(env, arr, i, v) != napi_ok) {
+		napi_throw_error(env, NULL, "cannot read LaunchPlan.seccomp");
+		return 0;
+	}
+	return 1;
+}
+
+static void build_failed(struct seccomp_prep *s, int err, const char *field, const char *what, const char *name)
+{
+	s->err = err;
+	snprintf(s->what, sizeof(s->what), "%s: %s%s%s", field, what, name ? " " : "", name ? name : "");
+}
+
+/* Is a filter flag known to this kernel? With a NULL program the kernel checks
+ * the flags first (EINVAL) and then fails to copy the program (EFAULT), so
+ * nothing is ever loaded. libseccomp probes the same way. */
+static int flag_supported(unsigned long bit)
+{
+	long rc;
+	/* the kernel refuses WAIT_KILLABLE_RECV alone, before the program */
+	if (bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+		bit |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bit, NULL);
+	return rc < 0 && errno == EFAULT;
+}
+
+/* ctx -> malloc'd BPF (libseccomp 2.5 can only export to an fd: a memfd) */
+static int export_bpf(scmp_filter_ctx ctx, struct seccomp_prep *s)
+{
+	struct stat st;
+	ssize_t n;
+	int fd, rc;
+	fd = memfd_create("runts-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = seccomp_export_bpf(ctx, fd);
+	if (rc < 0)
+		goto out;
+	if (fstat(fd, &st) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0) {
+		rc = -EPROTO;
+		goto out;
+	}
+	/* the kernel takes at most BPF_MAXINSNS instructions */
+	if (st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		rc = -E2BIG;
+		goto out;
+	}
+	s->insns = malloc((size_t)st.st_size);
+	if (!s->insns) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	n = pread(fd, s->insns, (size_t)st.st_size, 0);
+	if (n != (ssize_t)st.st_size) {
+		rc = n < 0 ? -errno : -EIO;
+		free(s->insns);
+		s->insns = NULL;
+		goto out;
+	}
+	s->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+static int add_rules(napi_env env, napi_value rules, uint32_t nrules, scmp_filter_ctx ctx, struct seccomp_prep *s)
+{
+	uint32_t i, j, nargs;
+	for (i = 0; i < nrules && !s->err; i++) {
+		napi_value r, args, a;
+		char name[128], field[160];
+		struct scmp_arg_cmp cmp[6];
+		int64_t action, nr, index, op;
+		int rc;
+		if (!js_elem(env, rules, i, &r) || !js_strbuf(env, r, "syscall", name, sizeof(name)) ||
+		    !js_strbuf(env, r, "field", field, sizeof(field)) || !js_i64(env, r, "action", &action) ||
+		    !js_array(env, r, "args", &args, &nargs))
+			return 0;
+		if (nargs > 6)
+			return js_throw(env, "rules[].args", "at most 6 conditions");
+		memset(cmp, 0, sizeof(cmp));
+		for (j = 0; j < nargs; j++) {
+			if (!js_elem(env, args, j, &a) || !js_i64(env, a, "index", &index) || !js_i64(env, a, "op", &op) ||
+			    !js_u64(env, a, "value", &cmp[j].datum_a) || !js_u64(env, a, "valueTwo", &cmp[j].datum_b))
+				return 0;
+			cmp[j].arg = (unsigned int)index;
+			cmp[j].op = (enum scmp_compare)op;
+		}
+		/* as runc: a name this libseccomp does not know is a syscall this
+		 * kernel cannot have, so there is nothing to filter. Names of other
+		 * architectures resolve to pseudo numbers libseccomp maps per arch. */
+		nr = seccomp_syscall_resolve_name(name);
+		if (nr == __NR_SCMP_ERROR) {
+			s->skipped++;
+			continue;
+		}
+		/* not _exact: libseccomp may rewrite a rule for an arch (socketcall on x86) */
+		rc = seccomp_rule_add_array(ctx, (uint32_t)action, (int)nr, nargs, cmp);
+		if (rc < 0)
+			build_failed(s, -rc, field, "libseccomp cannot add the rule for", name);
+	}
+	return 1;
+}
+
+int seccomp_prep_from_js(napi_env env, napi_value o, struct seccomp_prep *s)
+{
+	napi_valuetype type;
+	napi_value arches, rules, state, v;
+	uint32_t narches, nrules, nstate, i;
+	int64_t def, flags;
+	int binary_tree = 0, ok = 0, rc;
+	scmp_filter_ctx ctx = NULL;
+
+	memset(s, 0, sizeof(*s));
+	if (napi_typeof(env, o, &type) != napi_ok)
+		return js_throw(env, "", "an object or null");
+	if (type == napi_null || type == napi_undefined)
+		return 1;
+	if (type != napi_object)
+		return js_throw(env, "", "an object or null");
+	if (!js_i64(env, o, "defaultAction", &def) || !js_i64(env, o, "flags", &flags) ||
+	    !js_bool(env, o, "early", &s->early) || !js_bool(env, o, "binaryTree", &binary_tree) ||
+	    !js_array(env, o, "arches", &arches, &narches) || !js_array(env, o, "rules", &rules, &nrules) ||
+	    !js_array(env, o, "listenerState", &state, &nstate) || !js_prop(env, o, "listenerPath", &v))
+		return 0;
+	s->listener_path = js_strdup(env, v, "listenerPath");
+	if (!s->listener_path)
+		return 0;
+	if (s->listener_path[0] && nstate != 3)
+		return js_throw(env, "listenerState", "three strings");
+	for (i = 0; i < nstate && i < 3; i++) {
+		if (!js_elem(env, state, i, &v))
+			return 0;
+		s->state[i] = js_strdup(env, v, "listenerState");
+		if (!s->state[i])
+			return 0;
+	}
+
+	s->flags = (unsigned int)flags;
+	for (i = 0; i < 32; i++) {
+		unsigned long bit = 1UL << i;
+		if ((s->flags & bit) && (bit & ADVISORY_FLAGS) && !flag_supported(bit))
+			s->flags &= ~(unsigned int)bit;
+	}
+
+	ctx = seccomp_init((uint32_t)def);
+	if (!ctx) {
+		build_failed(s, EINVAL, "/linux/seccomp/defaultAction", "libseccomp refuses the default action", NULL);
+		return 1;
+	}
+	/* the BPF is exported, never loaded by libseccomp: no_new_privs stays the
+	 * plan's business (process.noNewPrivileges) */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) {
+		build_failed(s, -rc, "/linux/seccomp", "libseccomp attribute", "CTL_NNP");
+		goto out;
+	}
+	/* faster lookups for long profiles; older libseccomp lacks it, which is fine */
+	if (binary_tree)
+		(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+
+	for (i = 0; i < narches; i++) {
+		napi_value a;
+		int64_t token;
+		char field[160];
+		if (!js_elem(env, arches, i, &a) || !js_i64(env, a, "token", &token) ||
+		    !js_strbuf(env, a, "field", field, sizeof(field)))
+			goto out;
+		rc = seccomp_arch_add(ctx, (uint32_t)token);
+		/* EEXIST: the native arch, present from seccomp_init */
+		if (rc < 0 && rc != -EEXIST) {
+			build_failed(s, -rc, field, "this libseccomp cannot build filters for the architecture", NULL);
+			ok = 1;
+			goto out;
+		}
+	}
+	if (!add_rules(env, rules, nrules, ctx, s))
+		goto out;
+	ok = 1;
+	if (s->err)
+		goto out;
+	rc = export_bpf(ctx, s);
+	if (rc < 0)
+		build_failed(s, -rc, "/linux/seccomp", "export the filter as BPF", NULL);
+out:
+	seccomp_release(ctx);
+	return ok;
+}
+
+void seccomp_prep_free(struct seccomp_prep *s)
+{
+	int i;
+	free(s->insns);
+	free(s->listener_path);
+	for (i = 0; i < 3; i++)
+		free(s->state[i]);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---------- the child: async-signal-safe ---------- */
+
+int seccomp_apply(const struct seccomp_prep *s, int *listener)
+{
+	struct sock_fprog prog;
+	long rc;
+	*listener = -1;
+	if (!s->insns)
+		return 0;
+	prog.len = s->len;
+	prog.filter = s->insns;
+	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, s->flags, &prog);
+	if (rc < 0)
+		return -errno;
+	if (s->flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+		*listener = (int)rc;
+	return 0;
+}
+
+/* sendmsg of payload with fd attached; the bytes sent, or -errno */
+static ssize_t send_with_fd(int sock, const void *payload, size_t len, int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *c;
+	ssize_t n;
+	memset(&msg, 0, sizeof(msg));
+	memset(&u, 0, sizeof(u));
+	iov.iov_base = (void *)payload;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = u.buf;
+	msg.msg_controllen = sizeof(u.buf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+int seccomp_send_fd(int sock, const void *payload, size_t len, int fd)
+{
+	ssize_t n = send_with_fd(sock, payload, len, fd);
+	if (n < 0)
+		return (int)n;
+	/* SOCK_SEQPACKET: a message goes whole or not at all */
+	return n == (ssize_t)len ? 0 : -EIO;
+}
+
+/* ---------- the parent: hand the notify fd to the seccomp agent ---------- */
+
+int seccomp_send_listener(const struct seccomp_prep *s, pid_t pid, int notify_fd)
+{
+	struct sockaddr_un addr;
+	char pidbuf[16], *json;
+	size_t len, plen = strlen(s->listener_path);
+	int sock = -1, rc = 0, n;
+
+	if (!s->state[0] || !s->state[1] || !s->state[2])
+		return -EINVAL;
+	if (plen >= sizeof(addr.sun_path))
+		return -ENAMETOOLONG;
+	n = snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+	len = strlen(s->state[0]) + strlen(s->state[1]) + strlen(s->state[2]) + 2 * (size_t)n;
+	json = malloc(len + 1);
+	if (!json)
+		return -ENOMEM;
+	snprintf(json, len + 1, "%s%s%s%s%s", s->state[0], pidbuf, s->state[1], pidbuf, s->state[2]);
+
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0) {
+		rc = -errno;
+		goto out;
+	}
+	memset(&addr, 0, sizeof(addr));
+	addr.sun_family = AF_UNIX;
+	memcpy(addr.sun_path, s->listener_path, plen + 1);
+	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	/* one connection, one state. The spec allows several sends, the fd
+	 * only in the first: a stream socket may take the JSON in pieces. */
+	{
+		size_t off = 0;
+		ssize_t n = send_with_fd(sock, json, len, notify_fd);
+		if (n < 0) {
+			rc = (int)n;
+			goto out;
+		}
+		for (off = (size_t)n; off < len; off += (size_t)n) {
+			do
+				n = send(sock, json + off, len - off, MSG_NOSIGNAL);
+			while (n < 0 && errno == EINTR);
+			if (n < 0) {
+				rc = -errno;
+				goto out;
+			}
+		}
+	}
+out:
+	if (sock >= 0 && close(sock) < 0 && rc == 0)
+		rc = -errno;
+	free(json);
+	return rc;
+}
+
+/* ---------- N-API, for tests, the bench and `features` ---------- */
+
+/* seccompCompile(seccompPlan) -> {bpf: Buffer, skipped} | {error: {errno, message}} */
+static napi_value js_compile(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1], result, v;
+	struct seccomp_prep s;
+	void *data;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
+		napi_throw_type_error(env, NULL, "seccompCompile(plan) needs a plan");
+		return NULL;
+	}
+	if (!seccomp_prep_from_js(env, argv[0], &s)) {
+		seccomp_prep_free(&s);
+		return NULL;
+	}
+	napi_create_object(env, &result);
+	if (s.err) {
+		napi_value e;
+		char msg[600];
+		snprintf(msg, sizeof(msg), "%s: %s", s.what, strerror(s.err));
+		napi_create_object(env, &e);
+		napi_create_int32(env, s.err, &v);
+		napi_set_named_property(env, e, "errno", v);
+		napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &v);
+		napi_set_named_property(env, e, "message", v);
+		napi_set_named_property(env, result, "error", e);
+	} else {
+		size_t bytes = (size_t)s.len * sizeof(struct sock_filter);
+		if (napi_create_buffer_copy(env, bytes, s.insns ? (void *)s.insns : (void *)"", &data, &v) != napi_ok) {
+			seccomp_prep_free(&s);
+			napi_throw_error(env, NULL, "out of memory");
+			return NULL;
+		}
+		napi_set_named_property(env, result, "bpf", v);
+		napi_create_uint32(env, s.flags, &v);
+		napi_set_named_property(env, result, "flags", v);
+		napi_create_int32(env, s.skipped, &v);
+		napi_set_named_property(env, result, "skipped", v);
+	}
+	seccomp_prep_free(&s);
+	return result;
+}
+
+/* seccompFlagSupported(bit) -> boolean: the kernel knows this filter flag */
+static napi_value js_flag_supported(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1], r;
+	uint32_t bit = 0;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+	    napi_get_value_uint32(env, argv[0], &bit) != napi_ok) {
+		napi_throw_type_error(env, NULL, "seccompFlagSupported(bit)");
+		return NULL;
+	}
+	napi_get_boolean(env, bit != 0 && (bit & (bit - 1)) == 0 && flag_supported(bit), &r);
+	return r;
+}
+
+/* seccompArchSupported(token) -> boolean: the linked libseccomp builds filters for it */
+static napi_value js_arch_supported(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1], r;
+	uint32_t token = 0;
+	scmp_filter_ctx ctx;
+	int rc = -EINVAL;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+	    napi_get_value_uint32(env, argv[0], &token) != napi_ok) {
+		napi_throw_type_error(env, NULL, "seccompArchSupported(token)");
+		return NULL;
+	}
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (ctx) {
+		rc = seccomp_arch_add(ctx, token);
+		seccomp_release(ctx);
+	}
+	napi_get_boolean(env, rc == 0 || rc == -EEXIST, &r);
+	return r;
+}
+
+void seccomp_register(napi_env env, napi_value exports)
+{
+	napi_property_descriptor props[] = {
+		{"seccompCompile", NULL, js_compile, NULL, NULL, NULL, napi_default, NULL},
+		{"seccompFlagSupported", NULL, js_flag_supported, NULL, NULL, NULL, napi_default, NULL},
+		{"seccompArchSupported", NULL, js_arch_supported, NULL, NULL, NULL, napi_default, NULL},
+	};
+	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+}
