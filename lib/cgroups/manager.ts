@@ -109,9 +109,23 @@ export interface CgroupManager {
   pids(): number[];
 }
 
+// the kernel's words (Go and so runc print strerror), where libuv has its own
+const STRERROR: Record<string, string> = {
+  EBUSY: 'device or resource busy',
+  EINVAL: 'invalid argument',
+  EPERM: 'operation not permitted',
+  EACCES: 'permission denied',
+  ENOENT: 'no such file or directory',
+  ENOSPC: 'no space left on device',
+  ERANGE: 'numerical result out of range',
+  EOPNOTSUPP: 'operation not supported',
+  ENODEV: 'no such device',
+};
+
 /** "EINVAL: invalid argument, write" -> "invalid argument" */
 function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
+  if (err.code && STRERROR[err.code]) return STRERROR[err.code];
   const m = /^[A-Z0-9]+: ([^,]+)/.exec(err.message ?? '');
   return m ? m[1] : String(err.message ?? e);
 }
