@@ -5,8 +5,11 @@
 #   runc             the reference runtime for differential tests
 #   golang-github-opencontainers-specs-dev  the official schemas, to cross-check ours
 #   jq strace        handy in tests and by hand
+#   libseccomp-dev   the addon builds seccomp filters with libseccomp
+#   golang-github-containers-common  podman's default seccomp profile
+#                    (/usr/share/containers/seccomp.json), loaded in tests
 set -eu
-pkgs="busybox-static runc golang-github-opencontainers-specs-dev jq"
+pkgs="busybox-static runc golang-github-opencontainers-specs-dev jq libseccomp-dev golang-github-containers-common"
 missing=""
 for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 [ -z "$missing" ] && exit 0
