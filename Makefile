@@ -27,6 +27,7 @@ validator: lib/config/validate.generated.ts
 
 ts: validator node_modules/.package-lock.json
 	node_modules/.bin/tsc -p .
+	node scripts/build-bundle.mjs
 
 build: addon ts
 
