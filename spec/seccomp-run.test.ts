@@ -192,7 +192,8 @@ t.test('SCMP_ACT_NOTIFY: the agent gets the fd and the state, and answers mkdir'
         defaultAction: 'SCMP_ACT_ALLOW',
         listenerPath: sock,
         listenerMetadata: 'MKNOD=/dev/null;answer=ENOMEDIUM',
-        flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV'],
+        // TSYNC with a listener needs TSYNC_ESRCH, which the plan adds
+        flags: ['SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV', 'SECCOMP_FILTER_FLAG_TSYNC'],
         syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }],
       },
       ['sh', '-c', 'mkdir /tmp/n; echo rc=$?'],
