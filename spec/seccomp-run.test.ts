@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, errorMessage, mountsMention, readState, type Json } from './lib/harness';
+import { RUNC, Sandbox, errorMessage, mountsMention, readState, type Json } from './lib/harness';
 import { PODMAN_PROFILE, podmanSeccomp } from './fixtures/seccomp/podman';
 
 const AGENT = path.join(__dirname, 'fixtures', 'seccomp', 'agent.py');
@@ -113,7 +113,13 @@ t.test('kill actions end the process with SIGSYS; trap raises SIGSYS', async (t)
     const r = s.run(['run', '-b', b, action.toLowerCase().replace(/_/g, '-')]);
     t.equal(r.code, 128 + SIGSYS, `${action}: killed by SIGSYS (exit ${r.code})`);
   }
-  // the same profile under runc, for comparison
+  if (RUNC) {
+    // runc 1.1.5 ends the same way
+    const rs = new Sandbox(t, RUNC);
+    const b = bundle(rs, { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_KILL' }] }, ['mkdir', '/tmp/k']);
+    const rr = rs.run(['run', '-b', b, 'runc-kill']);
+    t.equal(rr.code, 128 + SIGSYS, `runc: the same exit ${rr.stderr}`);
+  }
 });
 
 t.test('SCMP_ACT_LOG and flags load', async (t) => {
