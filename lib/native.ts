@@ -4,7 +4,7 @@ import type { LaunchPlan, NativeFailure } from './plan/types';
 import type { SeccompPlan } from './seccomp/plan';
 
 interface Addon {
-  spawn(plan: LaunchPlan): { pid: number } | { error: NativeFailure };
+  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): SpawnResult;
   pidfdOpen(pid: number): number;
   pidfdSendSignal(fd: number, sig: number): number;
   pidfdWait(fd: number, timeoutMs: number): boolean;
@@ -32,8 +32,12 @@ function load(): Addon {
 /** consoleFd: the pty master, when the plan asked for a terminal without a console socket */
 export type SpawnResult = { pid: number; consoleFd?: number } | { error: NativeFailure };
 
-export function spawn(plan: LaunchPlan): SpawnResult {
-  const r = load().spawn(plan);
+/**
+ * Starts the container init. onHooks runs while the init waits, mounted but
+ * not yet pivoted; if it throws, the init is killed and the error propagates.
+ */
+export function spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): SpawnResult {
+  const r = load().spawn(plan, onHooks);
   if ('error' in r) r.error.message = goStyle(r.error.message);
   return r;
 }

@@ -9,7 +9,7 @@ import t from 'tap';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import Ajv from 'ajv';
+import { officialSchema, type Validate } from './lib/official-schema';
 import { ConfigError, parseConfig } from '../lib/config/load';
 
 const OFFICIAL_DIR = '/usr/share/gocode/src/github.com/opencontainers/runtime-spec/schema';
@@ -126,24 +126,8 @@ const POINTERS: Record<string, string> = {
   'weight-device-no-weight.json': '/linux/resources/blockIO/weightDevice/0',
 };
 
-type Validate = (data: unknown) => boolean;
-
-/**
- * Compiles the official schema. Its files are draft-04 and refer to each
- * other by file name ("defs.json#/definitions/..."); they use no draft-04-only
- * keywords, so dropping "$schema" and registering each file under its name
- * lets ajv 8 (draft-07) compile them unchanged.
- */
 function officialValidator(): Validate {
-  const ajv = new Ajv({ strict: false, allErrors: false });
-  for (const f of fs.readdirSync(OFFICIAL_DIR).filter((f) => f.endsWith('.json'))) {
-    const schema = JSON.parse(fs.readFileSync(path.join(OFFICIAL_DIR, f), 'utf8')) as Record<string, unknown>;
-    delete schema.$schema;
-    ajv.addSchema(schema, f);
-  }
-  const v = ajv.getSchema('config-schema.json');
-  if (!v) throw new Error(`config-schema.json missing from ${OFFICIAL_DIR}`);
-  return (data) => v(data) as boolean;
+  return officialSchema(OFFICIAL_DIR, 'config-schema.json');
 }
 
 function ours(text: string, file: string): { pass: boolean; message?: string } {

@@ -4,6 +4,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { Sandbox, readState, eventually, alive, errorMessage, RUNTS } from './lib/harness';
+import { officialSchema, SPEC_130_SCHEMAS } from './lib/official-schema';
 
 const sleeper = (c: Record<string, any>) => {
   c.process.args = ['sleep', '30'];
@@ -18,6 +19,8 @@ t.test('create -> created -> start -> running -> exits -> stopped -> delete', as
   const c = s.run(['create', '--bundle', b, '--pid-file', pidFile, 'life'], { detached: true });
   t.equal(c.code, 0, c.stderr);
   let st = readState(s, 'life');
+  const validState = officialSchema(SPEC_130_SCHEMAS, 'state-schema.json');
+  t.ok(validState(st), 'the state is valid against the official state schema');
   t.equal(st.status, 'created');
   t.equal(st.id, 'life');
   t.equal(st.bundle, b);
@@ -32,6 +35,7 @@ t.test('create -> created -> start -> running -> exits -> stopped -> delete', as
   t.equal(s.run(['start', 'life']).code, 0);
   st = readState(s, 'life');
   t.equal(st.status, 'running');
+  t.ok(validState(st), 'valid while running');
   const pid = st.pid;
   t.ok(await eventually(() => readState(s, 'life').status === 'stopped', 15000), 'stopped once the process exits');
   t.equal(readState(s, 'life').pid, 0, 'a stopped container shows pid 0');

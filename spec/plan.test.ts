@@ -26,6 +26,7 @@ const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => ({
   hierarchies: [],
   isDirectory: (p) => !p.endsWith('.conf'),
   hostBounding: (1n << 41n) - 1n,
+  host: { apparmor: false, selinux: false, resctrl: false },
   warn: () => {},
   ...more,
 });

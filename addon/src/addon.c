@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -118,7 +120,31 @@ static void reap(pid_t pid)
 }
 
 /* The parent half of the protocol. Returns the init pid or -1 with f set. */
-static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *f)
+/* the JS function spawn() was given for the create hooks, or NULL */
+struct hooks_cb {
+	napi_env env;
+	napi_value fn;
+	int thrown; /* the callback threw: the exception is pending in env */
+};
+
+/* Calls onHooks(initPid) synchronously; 0, or -1 when it threw. */
+static int call_hooks(struct hooks_cb *cb, pid_t init)
+{
+	napi_value global, arg, ret;
+	bool pending = false;
+	if (!cb || !cb->fn)
+		return 0;
+	napi_get_global(cb->env, &global);
+	napi_create_int64(cb->env, init, &arg);
+	if (napi_call_function(cb->env, global, cb->fn, 1, &arg, &ret) != napi_ok ||
+	    (napi_is_exception_pending(cb->env, &pending) == napi_ok && pending)) {
+		cb->thrown = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *f, struct hooks_cb *cb)
 {
 	pid_t init = -1;
 	struct sync_msg m;
@@ -182,6 +208,14 @@ static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *
 				goto failed;
 			}
 			break;
+		case SYNC_HOOKS:
+			if (call_hooks(cb, init) < 0)
+				goto failed;
+			if (send_type(sock, SYNC_HOOKS_DONE) < 0) {
+				set_failure(f, "sync with child", "", errno);
+				goto failed;
+			}
+			break;
 		case SYNC_READY:
 			return init;
 		case SYNC_ERROR:
@@ -233,20 +267,76 @@ static napi_value failure_value(napi_env env, const struct failure *f)
 	return obj;
 }
 
-/* spawn(plan) -> {pid} | {error: {step, path, errno, message}} */
+/* Connects to the --console-socket path; the child sends the pty master there. */
+static int connect_console(const char *path, struct failure *f)
+{
+	struct sockaddr_un addr;
+	int fd;
+	if (strlen(path) >= sizeof(addr.sun_path)) {
+		set_failure(f, "connect to console socket", path, ENAMETOOLONG);
+		return -1;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		set_failure(f, "connect to console socket", path, errno);
+		return -1;
+	}
+	memset(&addr, 0, sizeof(addr));
+	addr.sun_family = AF_UNIX;
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		set_failure(f, "connect to console socket", path, errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* the fd that came with one message on sock, or -1 */
+static int recv_fd(int sock)
+{
+	char buf[256], cbuf[CMSG_SPACE(sizeof(int))];
+	struct msghdr msg;
+	struct iovec iov;
+	struct cmsghdr *c;
+	int fd = -1;
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) < 0)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* spawn(plan, onHooks?) -> {pid, consoleFd?} | {error: {step, path, errno, message}};
+ * onHooks(initPid) is called while the init waits before its pivot; if it
+ * throws, the container is killed and the exception propagates. */
 static napi_value js_spawn(napi_env env, napi_callback_info info)
 {
-	size_t argc = 1;
-	napi_value argv[1], result;
+	size_t argc = 2;
+	napi_value argv[2], result = NULL;
+	struct hooks_cb hooks = {env, NULL, 0};
 	struct plan p;
 	struct failure f;
-	int sv[2];
-	pid_t parent = getpid(), stage1, init;
+	int sv[2] = {-1, -1}, console_peer = -1, console_fd = -1;
+	pid_t parent = getpid(), stage1, init = -1;
 
 	memset(&f, 0, sizeof(f));
 	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) {
 		napi_throw_type_error(env, NULL, "spawn(plan) needs a plan");
 		return NULL;
+	}
+	if (argc >= 2) {
+		napi_valuetype t;
+		if (napi_typeof(env, argv[1], &t) == napi_ok && t == napi_function)
+			hooks.fn = argv[1];
 	}
 	if (!plan_from_js(env, argv[0], &p)) {
 		plan_free(&p);
@@ -260,8 +350,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		set_failure(&f, "create sync socket", "", errno);
-		plan_free(&p);
-		return failure_value(env, &f);
+		goto out;
 	}
 	if (p.fifo_path[0]) {
 		/* opened here, before any namespace is entered: the path is a host
@@ -269,35 +358,68 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 		p.fifo_fd = open(p.fifo_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (p.fifo_fd < 0) {
 			set_failure(&f, "open exec fifo", p.fifo_path, errno);
-			close(sv[0]);
-			close(sv[1]);
-			plan_free(&p);
-			return failure_value(env, &f);
+			goto out;
 		}
+	}
+	if (p.terminal && p.console_socket[0]) {
+		p.console_fd = connect_console(p.console_socket, &f);
+		if (p.console_fd < 0)
+			goto out;
+	} else if (p.terminal) {
+		/* a foreground run: the master comes back to us */
+		int cv[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cv) < 0) {
+			set_failure(&f, "create console socket", "", errno);
+			goto out;
+		}
+		console_peer = cv[0];
+		p.console_fd = cv[1];
 	}
 	/* a raw clone is fork() without glibc's atfork handlers: the child
 	 * touches nothing that the other node threads may hold */
 	stage1 = (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 	if (stage1 == 0) {
 		close(sv[0]);
+		if (console_peer >= 0)
+			close(console_peer);
 		child_stage1(&p, sv[1], parent);
 	}
-	close(sv[1]);
-	if (p.fifo_fd >= 0)
-		close(p.fifo_fd);
 	if (stage1 < 0) {
 		set_failure(&f, "clone", "", errno);
-		close(sv[0]);
-		plan_free(&p);
-		return failure_value(env, &f);
+		goto out;
 	}
-	init = run_parent(&p, sv[0], stage1, &f);
-	close(sv[0]);
+	close(sv[1]);
+	sv[1] = -1;
+	init = run_parent(&p, sv[0], stage1, &f, &hooks);
+	if (init > 0 && console_peer >= 0) {
+		console_fd = recv_fd(console_peer);
+		if (console_fd < 0) {
+			set_failure(&f, "receive pty master", "", errno ? errno : EPROTO);
+			kill(init, SIGKILL);
+			reap(init);
+			init = -1;
+		}
+	}
+out:
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (p.fifo_fd >= 0)
+		close(p.fifo_fd);
+	if (p.console_fd >= 0)
+		close(p.console_fd);
+	if (console_peer >= 0)
+		close(console_peer);
 	plan_free(&p);
+	if (hooks.thrown)
+		return NULL; /* the hook's exception goes to the caller */
 	if (init < 0)
 		return failure_value(env, &f);
 	napi_create_object(env, &result);
 	napi_set_named_property(env, result, "pid", make_int(env, init));
+	if (console_fd >= 0)
+		napi_set_named_property(env, result, "consoleFd", make_int(env, console_fd));
 	return result;
 }
 
@@ -456,6 +578,21 @@ static napi_value js_wait_exit(napi_env env, napi_callback_info info)
 	return make_int(env, 0);
 }
 
+/* setWinsize(fd, rows, cols) -> 0 or -errno: resize a pty (foreground run) */
+static napi_value js_set_winsize(napi_env env, napi_callback_info info)
+{
+	int64_t a[3];
+	struct winsize ws;
+	if (!arg_ints(env, info, 3, a, NULL))
+		return NULL;
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_row = (unsigned short)a[1];
+	ws.ws_col = (unsigned short)a[2];
+	if (ioctl((int)a[0], TIOCSWINSZ, &ws) < 0)
+		return make_int(env, -errno);
+	return make_int(env, 0);
+}
+
 /* mkfifo(path, mode) -> 0 or -errno (node has no mkfifo) */
 static napi_value js_mkfifo(napi_env env, napi_callback_info info)
 {
@@ -487,6 +624,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 		{"pidfdWait", NULL, js_pidfd_wait, NULL, NULL, NULL, napi_default, NULL},
 		{"waitExit", NULL, js_wait_exit, NULL, NULL, NULL, napi_default, NULL},
 		{"mkfifo", NULL, js_mkfifo, NULL, NULL, NULL, napi_default, NULL},
+		{"setWinsize", NULL, js_set_winsize, NULL, NULL, NULL, napi_default, NULL},
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 	bpf_register(env, exports);

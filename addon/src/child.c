@@ -22,6 +22,7 @@
 #include <grp.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -43,6 +44,9 @@
 #endif
 #ifndef SYS_openat2
 #define SYS_openat2 437
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
 #endif
 #ifndef SYS_pivot_root
 #define SYS_pivot_root 155
@@ -340,6 +344,10 @@ void child_stage1(const struct plan *p, int syncfd, pid_t parent)
 		fail("set non-dumpable", "", errno);
 	reset_signals();
 	close_other_fds(p);
+	/* execCPUAffinity.initial: before the init joins the container's cgroup */
+	if (p->attrs.naff_initial &&
+	    sched_setaffinity(0, (size_t)p->attrs.naff_initial * sizeof(uint64_t), (cpu_set_t *)p->attrs.aff_initial) < 0)
+		fail("set initial CPU affinity", "", errno);
 
 	if (p->oom_score_adj != -1001) {
 		char buf[16];
@@ -384,6 +392,9 @@ void child_stage1(const struct plan *p, int syncfd, pid_t parent)
 	rest = p->clone_flags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP);
 	if (rest && unshare(rest) < 0)
 		fail("create namespaces", "", errno);
+	/* linux.timeOffsets: only before the first process enters the namespace */
+	if (p->attrs.time_offsets[0])
+		write_file("/proc/self/timens_offsets", p->attrs.time_offsets, "set time offsets");
 
 	/* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait
 	 * for it; a new pid namespace takes effect for this child only. */
@@ -434,6 +445,14 @@ static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 		fail("remount bind mount", m->destination, errno);
 	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
 		fail("set mount propagation", m->destination, errno);
+	if (m->rec_attr_set || m->rec_attr_clear) {
+		struct mount_attr attr;
+		memset(&attr, 0, sizeof(attr));
+		attr.attr_set = m->rec_attr_set;
+		attr.attr_clr = m->rec_attr_clear;
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+			fail("set recursive mount options", m->destination, errno);
+	}
 	close(fd);
 }
 
@@ -713,6 +732,16 @@ static void setup_console(const struct plan *p, int rootfd)
 		fail("set controlling terminal", "", errno);
 }
 
+/* The namespaces exist and the mounts are made, the root is not changed yet:
+ * runtime.md's moment for prestart, createRuntime and createContainer. */
+static void wait_for_hooks(const struct plan *p)
+{
+	if (!p->pause_for_hooks)
+		return;
+	send_msg(SYNC_HOOKS, 0, 0, "", "");
+	expect(SYNC_HOOKS_DONE, "wait for create hooks");
+}
+
 static void setup_rootfs(const struct plan *p)
 {
 	int rootfd, i;
@@ -734,6 +763,7 @@ static void setup_rootfs(const struct plan *p)
 	finish_rootfs(p, rootfd);
 	setup_console(p, rootfd);
 	close(rootfd);
+	wait_for_hooks(p);
 
 	if (p->no_pivot)
 		move_root(p);
@@ -750,6 +780,57 @@ static void setup_rootfs(const struct plan *p)
 		if (mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | (sv.f_flag & ~ST_RDONLY), NULL) < 0)
 			fail("remount rootfs read-only", "/", errno);
 	}
+}
+
+/* The kernel's struct sched_attr (sched_setattr(2)); glibc has no wrapper. */
+struct kernel_sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+};
+
+#ifndef SYS_sched_setattr
+#define SYS_sched_setattr 314
+#endif
+#ifndef SYS_ioprio_set
+#define SYS_ioprio_set 251
+#endif
+#ifndef SYS_set_mempolicy
+#define SYS_set_mempolicy 238
+#endif
+
+/* personality, scheduler, I/O priority, memory policy: while the init still
+ * has its capabilities (real-time classes need them) */
+static void apply_attrs(const struct plan *p)
+{
+	const struct plan_attrs *a = &p->attrs;
+	if (a->personality >= 0 && personality((unsigned long)a->personality) < 0)
+		fail("set personality", "", errno);
+	if (a->sched_set) {
+		struct kernel_sched_attr sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.size = sizeof(sa);
+		sa.sched_policy = a->sched_policy;
+		sa.sched_flags = a->sched_flags;
+		sa.sched_nice = a->sched_nice;
+		sa.sched_priority = a->sched_priority;
+		sa.sched_runtime = a->sched_runtime;
+		sa.sched_deadline = a->sched_deadline;
+		sa.sched_period = a->sched_period;
+		if (syscall(SYS_sched_setattr, 0, &sa, 0) < 0)
+			fail("set scheduler", "", errno);
+	}
+	if (a->ioprio >= 0 && syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, a->ioprio) < 0)
+		fail("set I/O priority", "", errno);
+	if (a->mempolicy_mode >= 0 &&
+	    syscall(SYS_set_mempolicy, a->mempolicy_mode, a->nmempolicy_nodes ? a->mempolicy_nodes : NULL,
+		    a->nmempolicy_nodes ? (unsigned long)a->nmempolicy_nodes * 64 + 1 : 0) < 0)
+		fail("set memory policy", "", errno);
 }
 
 static int cap_to_data(uint64_t mask, int word)
@@ -910,6 +991,7 @@ static void init_stage2(const struct plan *p)
 		finish_rootfs(p, rootfd);
 		setup_console(p, rootfd);
 		close(rootfd);
+		wait_for_hooks(p);
 		if (chroot(p->rootfs) < 0)
 			fail("chroot", p->rootfs, errno);
 		if (chdir("/") < 0)
@@ -920,14 +1002,20 @@ static void init_stage2(const struct plan *p)
 		fail("sethostname", p->hostname, errno);
 	if (p->domainname[0] && setdomainname(p->domainname, s_len(p->domainname)) < 0)
 		fail("setdomainname", p->domainname, errno);
-	for (i = 0; i < p->nrlimits; i++)
-		if (prlimit64(0, p->rlimits[i].resource, &p->rlimits[i].lim, NULL) < 0)
-			fail("setrlimit", "", errno);
+	for (i = 0; i < p->nrlimits; i++) {
+		if (prlimit64(0, p->rlimits[i].resource, &p->rlimits[i].lim, NULL) < 0) {
+			/* runc's words: "error setting rlimit type 7: ..." */
+			char what[24] = "type ";
+			u_to_s(what + 5, (unsigned int)p->rlimits[i].resource);
+			fail("error setting rlimit", what, errno);
+		}
+	}
 
 	/* without no_new_privs the kernel takes a filter only from a holder of
 	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
 	if (p->seccomp.insns && p->seccomp.early)
 		load_seccomp(p);
+	apply_attrs(p);
 	set_user_and_caps(p);
 	if (p->umask >= 0)
 		umask((mode_t)p->umask);
@@ -940,6 +1028,10 @@ static void init_stage2(const struct plan *p)
 		fail("set no_new_privs", "", errno);
 	exe = find_executable(p, scratch);
 
+	/* execCPUAffinity.final: now that the init sits in the container's cgroup */
+	if (p->attrs.naff_final &&
+	    sched_setaffinity(0, (size_t)p->attrs.naff_final * sizeof(uint64_t), (cpu_set_t *)p->attrs.aff_final) < 0)
+		fail("set final CPU affinity", "", errno);
 	/* from here on the runtime may exit: the init must outlive it */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		fail("clear parent death signal", "", errno);
@@ -950,8 +1042,8 @@ static void init_stage2(const struct plan *p)
 		load_seccomp(p);
 	send_msg(SYNC_READY, 0, 0, "", "");
 	close(g_sync);
-	if (p->fifo_fd >= 0)
-		wait_for_start(p->fifo_fd);
+	if (g_fifo >= 0)
+		wait_for_start(g_fifo);
 	execve(exe, p->argv, p->envp);
 	/* the binary was checked before READY; nothing is left to report to */
 	_exit(127);

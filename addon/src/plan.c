@@ -153,6 +153,46 @@ static char **get_strv(napi_env env, napi_value obj, const char *key, int *count
 	return v;
 }
 
+/* bigint[] at obj[key] into words (at most PLAN_CPU_WORDS); returns the count */
+static int get_words(napi_env env, napi_value obj, const char *key, uint64_t *words, int *ok)
+{
+	uint32_t n, i;
+	napi_value arr = get_array(env, obj, key, &n, ok);
+	if (*ok && n > PLAN_CPU_WORDS) {
+		throw_field(env, key, "at most 16 words");
+		*ok = 0;
+	}
+	for (i = 0; *ok && i < n; i++)
+		words[i] = big_value(env, elem(env, arr, i, ok), key, ok);
+	return *ok ? (int)n : 0;
+}
+
+static void attrs_from_js(napi_env env, napi_value o, struct plan_attrs *a, int *ok)
+{
+	napi_value v;
+	if (!*ok)
+		return;
+	if (napi_get_named_property(env, o, "attrs", &v) != napi_ok) {
+		*ok = 0;
+		return;
+	}
+	a->personality = (long)get_i64(env, v, "personality", ok);
+	a->sched_set = get_bool(env, v, "schedSet", ok);
+	a->sched_policy = (uint32_t)get_i64(env, v, "schedPolicy", ok);
+	a->sched_flags = (uint64_t)get_i64(env, v, "schedFlags", ok);
+	a->sched_nice = (int32_t)get_i64(env, v, "schedNice", ok);
+	a->sched_priority = (uint32_t)get_i64(env, v, "schedPriority", ok);
+	a->sched_runtime = get_big(env, v, "schedRuntime", ok);
+	a->sched_deadline = get_big(env, v, "schedDeadline", ok);
+	a->sched_period = get_big(env, v, "schedPeriod", ok);
+	a->ioprio = (int)get_i64(env, v, "ioPriority", ok);
+	a->naff_initial = get_words(env, v, "affinityInitial", a->aff_initial, ok);
+	a->naff_final = get_words(env, v, "affinityFinal", a->aff_final, ok);
+	a->mempolicy_mode = (int)get_i64(env, v, "memPolicyMode", ok);
+	a->nmempolicy_nodes = get_words(env, v, "memPolicyNodes", a->mempolicy_nodes, ok);
+	a->time_offsets = dup_str(env, v, "timeOffsets", ok);
+}
+
 int plan_from_js(napi_env env, napi_value o, struct plan *p)
 {
 	int ok = 1;
@@ -197,6 +237,8 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 		m->propagation = (unsigned long)get_i64(env, e, "propagation", &ok);
 		m->remount_flags = (unsigned long)get_i64(env, e, "remountFlags", &ok);
 		m->is_file = get_bool(env, e, "isFile", &ok);
+		m->rec_attr_set = (uint64_t)get_i64(env, e, "recAttrSet", &ok);
+		m->rec_attr_clear = (uint64_t)get_i64(env, e, "recAttrClear", &ok);
 	}
 
 	arr = get_array(env, o, "devLinks", &n, &ok);
@@ -248,6 +290,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 	}
 
 	p->fifo_path = dup_str(env, o, "fifoPath", &ok);
+	p->pause_for_hooks = get_bool(env, o, "pauseForHooks", &ok);
 	p->terminal = get_bool(env, o, "terminal", &ok);
 	p->console_socket = dup_str(env, o, "consoleSocket", &ok);
 	p->console_rows = (unsigned short)get_i64(env, o, "consoleHeight", &ok);
@@ -278,6 +321,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 	p->envp = get_strv(env, o, "env", NULL, &ok);
 	p->search_path = dup_str(env, o, "searchPath", &ok);
 	p->preserve_fds = (int)get_i64(env, o, "preserveFds", &ok);
+	attrs_from_js(env, o, &p->attrs, &ok);
 
 	p->scratch_len = 2 * PATH_MAX + 64;
 	p->scratch = alloc_n(1, p->scratch_len, &ok, env);
@@ -326,15 +370,24 @@ void plan_free(struct plan *p)
 	for (i = 0; p->devices && i < p->ndevices; i++)
 		free(p->devices[i].path);
 	free(p->devices);
+	for (i = 0; p->sysctls && i < p->nsysctls; i++) {
+		free(p->sysctls[i].path);
+		free(p->sysctls[i].value);
+	}
+	free(p->sysctls);
+	free_strv(p->readonly_paths, p->nreadonly);
+	free_strv(p->masked_paths, p->nmasked);
 	free(p->hostname);
 	free(p->domainname);
 	free(p->rlimits);
 	free(p->fifo_path);
+	free(p->console_socket);
 	free(p->groups);
 	free(p->cwd);
 	free_strv(p->argv, -1);
 	free_strv(p->envp, -1);
 	free(p->search_path);
+	free(p->attrs.time_offsets);
 	free(p->scratch);
 	seccomp_prep_free(&p->seccomp);
 	memset(p, 0, sizeof(*p));

@@ -19,6 +19,7 @@ struct plan_mount {
 	unsigned long propagation;
 	unsigned long remount_flags;
 	int is_file;
+	uint64_t rec_attr_set, rec_attr_clear;
 };
 
 struct plan_join {
@@ -50,6 +51,27 @@ struct plan_rlimit {
 	struct rlimit64 lim;
 };
 
+#define PLAN_CPU_WORDS 16 /* 1024 CPUs or NUMA nodes */
+
+/* process attributes applied right before exec (personality, scheduling,
+ * I/O priority, CPU affinity, memory policy) and the time offsets */
+struct plan_attrs {
+	long personality; /* -1 to leave */
+	int sched_set;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+	int ioprio; /* -1 to leave */
+	int naff_initial, naff_final; /* words used, 0 to leave */
+	uint64_t aff_initial[PLAN_CPU_WORDS], aff_final[PLAN_CPU_WORDS];
+	int mempolicy_mode; /* -1 to leave; mode | flags */
+	int nmempolicy_nodes;
+	uint64_t mempolicy_nodes[PLAN_CPU_WORDS];
+	char *time_offsets; /* for /proc/self/timens_offsets, "" to leave */
+};
+
 struct plan {
 	int clone_flags;
 	int njoins;
@@ -78,6 +100,9 @@ struct plan {
 
 	char *fifo_path;
 	int fifo_fd; /* opened by the parent before clone, -1 for none */
+	/* stop before the pivot so the runtime can run prestart, createRuntime
+	 * and createContainer hooks */
+	int pause_for_hooks;
 
 	/* process.terminal: make a pty and send its master over console_fd,
 	 * a socket the parent connected to --console-socket (or a socketpair
@@ -102,6 +127,7 @@ struct plan {
 	char **envp; /* NULL-terminated */
 	char *search_path;
 	int preserve_fds;
+	struct plan_attrs attrs;
 
 	/* scratch space prepared by the parent so the child never allocates */
 	char *scratch;
@@ -118,6 +144,8 @@ enum sync_type {
 	SYNC_INIT_PID,      /* stage1 -> parent: the init's pid in the parent's pid ns */
 	SYNC_GO,            /* parent -> init: placed in cgroups, go on */
 	SYNC_READY,         /* init -> parent: set up, waiting on the exec fifo */
+	SYNC_HOOKS,         /* init -> parent: mounted, not pivoted: run the create hooks */
+	SYNC_HOOKS_DONE,    /* parent -> init */
 	SYNC_ERROR,         /* either -> parent: {step, path, err} */
 	SYNC_SECCOMP_FD,    /* init -> parent: the seccomp notify fd (SCM_RIGHTS) */
 };

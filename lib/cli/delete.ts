@@ -1,5 +1,6 @@
 import { bool } from './args';
 import type { Command } from './command';
+import { logWarning } from './log';
 import { remove } from '../container/lifecycle';
 import { Store } from '../container/store';
 
@@ -11,7 +12,7 @@ export const command: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(g, flags, args) {
-    remove(new Store(g.root), args[0], bool(flags, 'force'));
+    remove(new Store(g.root), args[0], bool(flags, 'force'), (m) => logWarning(g, m));
     return 0;
   },
 };

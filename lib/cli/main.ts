@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Command> = {
   run: () => require('./run').command,
   list: () => require('./list').command,
   spec: () => require('./spec').command,
+  features: () => require('./features').command,
   pause: () => require('./pause').command,
   resume: () => require('./resume').command,
   update: () => require('./update').command,

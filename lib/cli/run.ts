@@ -67,6 +67,7 @@ export const command: Command = {
     const store = new Store(g.root);
     const id = args[0];
     const detach = bool(flags, 'detach');
+    const warn = (m: string): void => logWarning(g, m);
     const { rec, consoleFd } = await withPrefix('runts run failed', () =>
       create(store, {
         id,
@@ -77,20 +78,20 @@ export const command: Command = {
         noPivot: bool(flags, 'no-pivot'),
         preserveFds: int(flags, 'preserve-fds') ?? 0,
         systemdCgroup: g.systemdCgroup,
-        warn: (m) => logWarning(g, m),
+        warn,
       }),
     );
     let status;
     try {
-      start(store, id);
+      start(store, id, warn);
       if (detach) return 0;
       status = await waitForeground(rec.pid, consoleFd, rec.config.process?.consoleSize !== undefined);
     } catch (e) {
       // a run that fails after create leaves nothing behind
-      remove(store, id, true);
+      remove(store, id, true, warn);
       throw e;
     }
-    if (!bool(flags, 'keep')) remove(store, id, true);
+    if (!bool(flags, 'keep')) remove(store, id, true, warn);
     return status.code >= 0 ? status.code : 128 + status.signal;
   },
 };

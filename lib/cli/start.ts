@@ -1,4 +1,5 @@
 import type { Command } from './command';
+import { logWarning } from './log';
 import { start } from '../container/lifecycle';
 import { Store } from '../container/store';
 
@@ -10,7 +11,7 @@ export const command: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(g, _flags, args) {
-    start(new Store(g.root), args[0]);
+    start(new Store(g.root), args[0], (m) => logWarning(g, m));
     return 0;
   },
 };

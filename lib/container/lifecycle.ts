@@ -1,5 +1,6 @@
 // The OCI lifecycle operations, shared by the thin CLI commands: create,
 // start, kill, delete. Each refuses illegal transitions with runc's wording.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastCap, ownBoundingSet } from '../capabilities';
@@ -11,6 +12,8 @@ import { ConfigError, loadConfig } from '../config/load';
 import type { Spec } from '../config/types';
 import * as native from '../native';
 import { buildPlan, PlanError } from '../plan/build';
+import { hostFeatures } from '../host';
+import { runHooks, runHooksLogged, type HookState } from '../hooks';
 import type { NativeFailure } from '../plan/types';
 import { readProcStat, isSameProcess } from './proc';
 import { canDelete, canKill, canStart, type Status } from './status';
@@ -41,6 +44,29 @@ export function describeFailure(f: NativeFailure): string {
     return `exec: "${f.path}": ${f.message}`;
   }
   return `${f.step}${f.path ? ' ' + f.path : ''}: ${f.message}`;
+}
+
+/**
+ * Socket activation, as runc passes it on: when LISTEN_PID names us, fds
+ * 3..3+LISTEN_FDS-1 go to the container ahead of --preserve-fds, and the
+ * container is told LISTEN_FDS=n, LISTEN_PID=1.
+ */
+function listenFds(): number {
+  const n = Number(process.env.LISTEN_FDS ?? '');
+  return Number.isInteger(n) && n > 0 && Number(process.env.LISTEN_PID) === process.pid ? n : 0;
+}
+
+function withListenFds(spec: Spec, n: number): Spec {
+  const proc = spec.process!;
+  const env = (proc.env ?? []).filter((e) => !/^LISTEN_(FDS|PID)=/.test(e));
+  return { ...spec, process: { ...proc, env: [...env, `LISTEN_FDS=${n}`, 'LISTEN_PID=1'] } };
+}
+
+/** linux.netDevices: the host interface goes into the container's network namespace, renamed */
+function moveNetDevice(hostName: string, name: string, pid: number): void {
+  const r = spawnSync('ip', ['link', 'set', 'dev', hostName, 'netns', String(pid), 'name', name], { encoding: 'utf8' });
+  if (r.error) throw new RuntsError(`/linux/netDevices/${hostName}: cannot run ip(8): ${r.error.message}`);
+  if (r.status !== 0) throw new RuntsError(`/linux/netDevices/${hostName}: ${r.stderr.trim() || 'ip link set failed'}`);
 }
 
 function loadSpec(bundle: string): Spec {
@@ -113,21 +139,23 @@ export function create(store: Store, o: CreateOptions): Created {
     } catch {
       passwd = undefined;
     }
+    const listen = listenFds();
     let plan;
     try {
       plan = buildPlan({
-        spec,
+        spec: listen ? withListenFds(spec, listen) : spec,
         bundle,
         noPivot: o.noPivot,
         fifoPath: fifo,
         consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
-        preserveFds: o.preserveFds,
+        preserveFds: listen + o.preserveFds,
         cgroupProcs: placement.procsFiles,
         lastCap: lastCap(),
         hierarchies: layout.hierarchies,
         isDirectory,
         passwd,
         hostBounding: ownBoundingSet(),
+        host: hostFeatures(),
         warn: o.warn,
         containerId: o.id,
       });
@@ -135,9 +163,17 @@ export function create(store: Store, o: CreateOptions): Created {
       if (e instanceof PlanError) throw new RuntsError(e.message);
       throw e;
     }
-    const r = native.spawn(plan);
+    const hooks = spec.hooks;
+    const r = native.spawn(plan, (initPid) => {
+      // runtime.md: a failing hook here stops the create; spawn kills the init
+      const state = hookState(spec, o.id, bundle, 'creating', initPid);
+      runHooks('prestart', hooks?.prestart, state);
+      runHooks('createRuntime', hooks?.createRuntime, state);
+      runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid });
+    });
     if ('error' in r) throw new RuntsError(`unable to start container process: ${describeFailure(r.error)}`);
     pid = r.pid;
+    for (const [hostName, dev] of Object.entries(spec.linux?.netDevices ?? {})) moveNetDevice(hostName, dev.name ?? hostName, pid);
     const st = readProcStat(pid);
     if (!st) throw new RuntsError('container init exited during setup');
     const nsTypes: Record<string, string> = { pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
@@ -175,10 +211,22 @@ function statusError(s: Status, verb: string): RuntsError {
   return new RuntsError(`cannot ${verb} a container in the ${s} state`);
 }
 
-export function start(store: Store, id: string): ContainerRecord {
+export function hookState(spec: Spec, id: string, bundle: string, status: string, pid?: number): HookState {
+  return { ociVersion: spec.ociVersion, id, status, pid, bundle, annotations: spec.annotations ?? {} };
+}
+
+export function start(store: Store, id: string, warn: (m: string) => void = () => {}): ContainerRecord {
   const rec = store.load(id);
   const s = store.status(rec);
   if (!canStart(s)) throw statusError(s, 'start');
+  const hooks = rec.config.hooks;
+  try {
+    runHooks('startContainer', hooks?.startContainer, hookState(rec.config, id, rec.bundle, 'created', rec.pid), { nsPid: rec.pid });
+  } catch (e) {
+    // runtime.md: a failing startContainer hook stops the container
+    killAndWait(rec.pid, rec.pidStartTime);
+    throw e;
+  }
   const fifo = store.fifoPath(id);
   let fd: number;
   try {
@@ -194,6 +242,7 @@ export function start(store: Store, id: string): ContainerRecord {
     fs.closeSync(fd);
   }
   fs.rmSync(fifo, { force: true });
+  runHooksLogged('poststart', hooks?.poststart, hookState(rec.config, id, rec.bundle, 'running', rec.pid), warn);
   return rec;
 }
 
@@ -232,7 +281,7 @@ function killAndWait(pid: number, startTime?: string): void {
   }
 }
 
-export function remove(store: Store, id: string, force: boolean): void {
+export function remove(store: Store, id: string, force: boolean, warn: (m: string) => void = () => {}): void {
   const rec = store.read(id);
   if (!rec) {
     // a half-created directory (create died) is cleaned by --force too
@@ -262,4 +311,5 @@ export function remove(store: Store, id: string, force: boolean): void {
   for (const pid of cgroupPids(rec.cgroupPaths)) killAndWait(pid);
   removeCgroups(rec.createdCgroups);
   store.release(id);
+  runHooksLogged('poststop', rec.config.hooks?.poststop, hookState(rec.config, id, rec.bundle, 'stopped'), warn);
 }

@@ -5,6 +5,7 @@ import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Spec } from '../config/types';
 import { planSeccomp, SeccompError } from '../seccomp/plan';
+import { AttrError, planAttrs } from './attrs';
 import { MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
 
@@ -27,10 +28,19 @@ export interface PlanInput {
   passwd?: string;
   /** the runtime's own bounding set: a container cannot get more */
   hostBounding: bigint;
+  /** what this host's kernel offers beyond namespaces */
+  host: HostFeatures;
   /** where the plan says what it skips (config.md: "logged as a warning") */
   warn(message: string): void;
   /** the container id, for the state a seccomp notify agent receives */
   containerId?: string;
+}
+
+export interface HostFeatures {
+  apparmor: boolean;
+  selinux: boolean;
+  /** the resctrl file system, for linux.intelRdt */
+  resctrl: boolean;
 }
 
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -147,6 +157,25 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
 
   const rootfs = path.resolve(input.bundle, spec.root.path);
+  // security modules and RDT this host lacks are refused, not silently ignored
+  if (proc.apparmorProfile && !input.host.apparmor)
+    throw new PlanError('/process/apparmorProfile: AppArmor is not supported on this host (not enabled in the kernel)');
+  if (proc.selinuxLabel && !input.host.selinux)
+    throw new PlanError('/process/selinuxLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  if (linux.mountLabel && !input.host.selinux)
+    throw new PlanError('/linux/mountLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  if (linux.intelRdt && !input.host.resctrl)
+    throw new PlanError('/linux/intelRdt: Intel RDT is not supported on this host (no resctrl file system)');
+  if (linux.intelRdt) throw new PlanError('/linux/intelRdt: Intel RDT is not implemented by runts yet');
+  if (linux.netDevices && Object.keys(linux.netDevices).length && !(cloneFlags & NS_FLAGS.network) && !joins.some((j) => j.type === 'network'))
+    throw new PlanError('/linux/netDevices: moving network devices needs a network namespace in /linux/namespaces');
+  let attrs;
+  try {
+    attrs = planAttrs(spec, (cloneFlags & NS_FLAGS.time) !== 0);
+  } catch (e) {
+    if (e instanceof AttrError) throw new PlanError(e.message);
+    throw e;
+  }
   for (const field of ['maskedPaths', 'readonlyPaths'] as const)
     if (!mountNs && linux[field]?.length) throw new PlanError(`/linux/${field}: restricting paths needs a mount namespace in /linux/namespaces`);
 
@@ -282,6 +311,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     domainname: spec.domainname ?? '',
     rlimits,
     fifoPath: input.fifoPath,
+    pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
     terminal: proc.terminal === true,
     consoleSocket: input.consoleSocket,
     consoleHeight: proc.consoleSize?.height ?? 0,
@@ -299,6 +329,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     env,
     searchPath: pathEntry ? pathEntry.slice(5) : DEFAULT_PATH,
     preserveFds: input.preserveFds,
+    attrs,
     seccomp,
   };
 }

@@ -31,7 +31,7 @@ export const MS = {
 } as const;
 
 /** option -> [clear, flag]: clear=true removes the flag ("rw", "suid", ...) */
-const FLAG_OPTIONS: Record<string, [boolean, number]> = {
+export const FLAG_OPTIONS: Record<string, [boolean, number]> = {
   defaults: [false, 0],
   ro: [false, MS.RDONLY],
   rw: [true, MS.RDONLY],
@@ -74,6 +74,42 @@ export const PROPAGATION_OPTIONS: Record<string, number> = {
   runbindable: MS.UNBINDABLE | MS.REC,
 };
 
+/** mount_setattr(2) MOUNT_ATTR_* bits, for the recursive options */
+export const MOUNT_ATTR = {
+  RDONLY: 0x1,
+  NOSUID: 0x2,
+  NODEV: 0x4,
+  NOEXEC: 0x8,
+  ATIME_MASK: 0x70,
+  RELATIME: 0x0,
+  NOATIME: 0x10,
+  STRICTATIME: 0x20,
+  NODIRATIME: 0x80,
+  NOSYMFOLLOW: 0x200000,
+} as const;
+
+/** recursive option -> [set, clear] on the whole mount tree (runc's "rro", "rnosuid", ...) */
+export const RECURSIVE_OPTIONS: Record<string, [number, number]> = {
+  rro: [MOUNT_ATTR.RDONLY, 0],
+  rrw: [0, MOUNT_ATTR.RDONLY],
+  rnosuid: [MOUNT_ATTR.NOSUID, 0],
+  rsuid: [0, MOUNT_ATTR.NOSUID],
+  rnodev: [MOUNT_ATTR.NODEV, 0],
+  rdev: [0, MOUNT_ATTR.NODEV],
+  rnoexec: [MOUNT_ATTR.NOEXEC, 0],
+  rexec: [0, MOUNT_ATTR.NOEXEC],
+  rnodiratime: [MOUNT_ATTR.NODIRATIME, 0],
+  rdiratime: [0, MOUNT_ATTR.NODIRATIME],
+  rrelatime: [MOUNT_ATTR.RELATIME, MOUNT_ATTR.ATIME_MASK],
+  rnorelatime: [0, MOUNT_ATTR.ATIME_MASK],
+  rnoatime: [MOUNT_ATTR.NOATIME, MOUNT_ATTR.ATIME_MASK],
+  ratime: [0, MOUNT_ATTR.ATIME_MASK],
+  rstrictatime: [MOUNT_ATTR.STRICTATIME, MOUNT_ATTR.ATIME_MASK],
+  rnostrictatime: [0, MOUNT_ATTR.ATIME_MASK],
+  rnosymfollow: [MOUNT_ATTR.NOSYMFOLLOW, 0],
+  rsymfollow: [0, MOUNT_ATTR.NOSYMFOLLOW],
+};
+
 /** flags that a bind mount only takes on a second, remounting mount(2) */
 const REMOUNT_MASK =
   MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.NOATIME | MS.NODIRATIME | MS.RELATIME | MS.STRICTATIME | MS.NOSYMFOLLOW;
@@ -82,15 +118,23 @@ export interface ParsedOptions {
   flags: number;
   propagation: number;
   data: string[];
+  recSet: number;
+  recClear: number;
 }
 
 export function parseMountOptions(options: readonly string[]): ParsedOptions {
   let flags = 0;
   let propagation = 0;
+  let recSet = 0;
+  let recClear = 0;
   const data: string[] = [];
   for (const o of options) {
     const f = FLAG_OPTIONS[o];
-    if (f) {
+    const r = RECURSIVE_OPTIONS[o];
+    if (r) {
+      recClear = (recClear | r[1]) & ~r[0];
+      recSet = (recSet & ~r[1]) | r[0];
+    } else if (f) {
       flags = f[0] ? flags & ~f[1] : flags | f[1];
     } else if (o in PROPAGATION_OPTIONS) {
       propagation |= PROPAGATION_OPTIONS[o];
@@ -98,7 +142,7 @@ export function parseMountOptions(options: readonly string[]): ParsedOptions {
       data.push(o);
     }
   }
-  return { flags, propagation, data };
+  return { flags, propagation, data, recSet, recClear };
 }
 
 export interface MountContext {
@@ -129,6 +173,8 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
         propagation: opts.propagation,
         remountFlags: opts.flags & REMOUNT_MASK,
         isFile: !ctx.isDirectory(source),
+        recAttrSet: opts.recSet,
+        recAttrClear: opts.recClear,
       });
       return;
     }
@@ -145,6 +191,8 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
       propagation: opts.propagation,
       remountFlags: 0,
       isFile: false,
+      recAttrSet: opts.recSet,
+      recAttrClear: opts.recClear,
     });
   });
   return out;
@@ -166,6 +214,8 @@ function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[
     propagation: 0,
     remountFlags: 0,
     isFile: false,
+    recAttrSet: 0,
+    recAttrClear: 0,
   });
   if (!v1.length) return [mk(dest, 'cgroup', 'cgroup2', opts.flags, '')];
   const base = opts.flags & ~MS.RDONLY;

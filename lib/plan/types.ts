@@ -1,3 +1,4 @@
+import type { PlanAttrs } from './attrs';
 // The LaunchPlan is plain data that says exactly what the native child does,
 // in order, with every flag already computed. The addon copies it into C
 // memory before clone() and interprets nothing: all decisions are made here.
@@ -40,6 +41,9 @@ export interface PlanMount {
   remountFlags: number;
   /** the destination is created as a file (bind of a non-directory) rather than a dir */
   isFile: boolean;
+  /** MOUNT_ATTR_* set and cleared on the whole tree with mount_setattr(AT_RECURSIVE) */
+  recAttrSet: number;
+  recAttrClear: number;
 }
 
 export interface PlanDeviceLink {
@@ -112,6 +116,8 @@ export interface LaunchPlan {
 
   /** exec fifo, opened by the parent before clone; "" for none */
   fifoPath: string;
+  /** the init stops before the pivot for prestart/createRuntime/createContainer hooks */
+  pauseForHooks: boolean;
 
   /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
   terminal: boolean;
@@ -145,6 +151,7 @@ export interface LaunchPlan {
   searchPath: string;
   /** fds 3..3+preserveFds-1 stay open in the container */
   preserveFds: number;
+  attrs: PlanAttrs;
   /** linux.seccomp (lib/seccomp/plan.ts); null for no filter */
   seccomp: SeccompPlan | null;
 }

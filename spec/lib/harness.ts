@@ -68,7 +68,11 @@ export class Sandbox {
     fs.mkdirSync(b, { recursive: true });
     const config = JSON.parse(fs.readFileSync(SAMPLE_CONFIG, 'utf8')) as Json;
     if (opts.copyRootfs) {
-      spawnSync('cp', ['-a', ROOTFS, path.join(b, 'rootfs')]);
+      // a rootfs that is itself a symlink (a worktree's) must be copied, not linked
+      const cp = spawnSync('cp', ['-a', fs.realpathSync(ROOTFS) + '/.', path.join(b, 'rootfs')], { encoding: 'utf8' });
+      // tests change their copy: never let them reach the shared rootfs
+      if (cp.status !== 0 || fs.realpathSync(path.join(b, 'rootfs')) === fs.realpathSync(ROOTFS))
+        throw new Error(`copying the rootfs failed: ${cp.stderr}`);
       config.root.path = 'rootfs';
     } else {
       config.root.path = ROOTFS;

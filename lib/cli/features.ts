@@ -1,0 +1,48 @@
+// `runts features`: runtime-spec features.md, generated from the tables the
+// implementation itself uses, so it cannot claim what the code does not do.
+import type { Command } from './command';
+import { allCapNames } from '../capabilities';
+import { HOOK_NAMES } from '../hooks';
+import { MPOL_FLAG, MPOL_MODE } from '../plan/attrs';
+import { FLAG_OPTIONS, PROPAGATION_OPTIONS, RECURSIVE_OPTIONS } from '../plan/mounts';
+import { NS_FLAGS } from '../plan/types';
+import { seccompFeatures } from '../seccomp/tables';
+
+export const RUNTS_VERSION = '0.1.0';
+
+export function features(): Record<string, unknown> {
+  return {
+    ociVersionMin: '1.0.0',
+    ociVersionMax: '1.3.0',
+    hooks: [...HOOK_NAMES],
+    mountOptions: [...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS), ...Object.keys(RECURSIVE_OPTIONS)].sort(),
+    linux: {
+      namespaces: Object.keys(NS_FLAGS).sort(),
+      capabilities: allCapNames(),
+      // cgroupfs on v1, v2 and hybrid; --systemd-cgroup paths are mapped onto cgroupfs, no systemd is asked
+      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
+      seccomp: seccompFeatures(),
+      // runts applies no AppArmor profile, SELinux label or RDT class yet: it refuses them
+      apparmor: { enabled: false },
+      selinux: { enabled: false },
+      intelRdt: { enabled: false },
+      memoryPolicy: { modes: Object.keys(MPOL_MODE).sort(), flags: Object.keys(MPOL_FLAG).sort() },
+      mountExtensions: { idmap: { enabled: false } },
+      netDevices: { enabled: true },
+    },
+    annotations: { 'org.runts.version': RUNTS_VERSION },
+  };
+}
+
+export const command: Command = {
+  name: 'features',
+  summary: 'show the enabled features',
+  argsUsage: '',
+  flags: [],
+  minArgs: 0,
+  maxArgs: 0,
+  async run() {
+    process.stdout.write(JSON.stringify(features(), null, '    ') + '\n');
+    return 0;
+  },
+};

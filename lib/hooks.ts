@@ -1,0 +1,81 @@
+// The six hooks of config.md, run as runtime.md says: prestart,
+// createRuntime, poststart and poststop in the runtime's namespaces;
+// createContainer and startContainer in the container's, entered with
+// nsenter(1) so that runts itself never joins them. The state goes to each
+// hook on stdin.
+import { spawnSync } from 'node:child_process';
+import type { Hook } from './config/types';
+import { RuntsError } from './cli/command';
+
+export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+/** The state a hook reads on stdin (runtime.md "State"). */
+export interface HookState {
+  ociVersion: string;
+  id: string;
+  status: string;
+  pid?: number;
+  bundle: string;
+  annotations?: Record<string, string>;
+}
+
+export interface HookOptions {
+  /** run in the namespaces of this process (createContainer, startContainer) */
+  nsPid?: number;
+}
+
+function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: HookOptions): void {
+  const args = hook.args && hook.args.length ? hook.args : [hook.path];
+  const env = Object.fromEntries(
+    (hook.env ?? []).map((e) => {
+      const eq = e.indexOf('=');
+      return eq < 0 ? [e, ''] : [e.slice(0, eq), e.slice(eq + 1)];
+    }),
+  );
+  let file = hook.path;
+  let argv = args.slice(1);
+  let argv0 = args[0];
+  if (o.nsPid !== undefined) {
+    // --all enters every namespace of the target that differs from ours
+    // (user first, then the rest; it forks for the pid namespace)
+    file = 'nsenter';
+    argv = [`--target=${o.nsPid}`, '--all', '--preserve-credentials', '--', hook.path, ...args.slice(1)];
+    argv0 = 'nsenter';
+  }
+  const r = spawnSync(file, argv, {
+    argv0,
+    env,
+    input: JSON.stringify(state),
+    encoding: 'utf8',
+    timeout: hook.timeout ? hook.timeout * 1000 : undefined,
+    killSignal: 'SIGKILL',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const what = `error running ${name} hook #${i}`;
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    if (code === 'ETIMEDOUT') throw new RuntsError(`${what}: timeout after ${hook.timeout} seconds`);
+    throw new RuntsError(`${what}: ${r.error.message}`);
+  }
+  if (r.status !== 0) {
+    const how = r.signal ? `signal: ${r.signal.toLowerCase().replace(/^sig/, '')}` : `exit status ${r.status}`;
+    throw new RuntsError(`${what}: ${how}, stdout: ${r.stdout.trim()}, stderr: ${r.stderr.trim()}`);
+  }
+}
+
+/** Runs the hooks in order; the first failure throws (the caller decides what a failure means). */
+export function runHooks(name: HookName, hooks: Hook[] | undefined, state: HookState, o: HookOptions = {}): void {
+  (hooks ?? []).forEach((h, i) => runOne(name, i, h, state, o));
+}
+
+/** For poststart and poststop: a failure is logged and the operation goes on. */
+export function runHooksLogged(name: HookName, hooks: Hook[] | undefined, state: HookState, warn: (m: string) => void): void {
+  (hooks ?? []).forEach((h, i) => {
+    try {
+      runOne(name, i, h, state, {});
+    } catch (e) {
+      warn((e as Error).message);
+    }
+  });
+}
