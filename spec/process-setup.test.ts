@@ -155,3 +155,32 @@ t.test('terminal and console socket rules, as runc', async (t) => {
   t.match(errorMessage(r2.stderr), 'cannot use console socket if runts will not detach or allocate tty');
   t.equal(s.run(['list', '-q']).stdout, '', 'nothing left');
 });
+
+t.test('--preserve-fds and socket activation (LISTEN_FDS) pass fds into the container', async (t) => {
+  const s = new Sandbox(t);
+  const file = path.join(s.dir, 'passed.txt');
+  fs.writeFileSync(file, 'through fd 3\n');
+  const b = s.bundle((c) => {
+    c.process.args = ['sh', '-c', 'cat <&3; echo "LISTEN_FDS=$LISTEN_FDS LISTEN_PID=$LISTEN_PID"; ls /proc/self/fd | tr "\\n" " "'];
+  });
+  // one open file per run: each run reads it to the end
+  const open = (): number => {
+    const fd = fs.openSync(file, 'r');
+    t.teardown(() => fs.closeSync(fd));
+    return fd;
+  };
+  const { spawnSync } = await import('node:child_process');
+  const RUNTS_BIN = path.join(__dirname, '..', 'bin', 'runts');
+  const preserved = spawnSync(RUNTS_BIN, ['--root', s.root, 'run', '--preserve-fds', '1', '-b', b, 'pfd'], { stdio: ['ignore', 'pipe', 'pipe', open()], encoding: 'utf8' });
+  t.equal(preserved.status, 0, preserved.stderr);
+  t.match(preserved.stdout, /^through fd 3\nLISTEN_FDS= LISTEN_PID=\n0 1 2 3 /);
+  const withoutFlag = spawnSync(RUNTS_BIN, ['--root', s.root, 'run', '-b', b, 'nopfd'], { stdio: ['ignore', 'pipe', 'pipe', open()], encoding: 'utf8' });
+  t.notMatch(withoutFlag.stdout, /through fd 3/, 'without --preserve-fds fd 3 is closed');
+  // systemd's protocol: LISTEN_PID must be the runtime's own pid, so set it from a shell that execs runts
+  const activated = spawnSync('sh', ['-c', `LISTEN_FDS=1 LISTEN_PID=$$ exec ${RUNTS_BIN} --root ${s.root} run -b ${b} act`], {
+    stdio: ['ignore', 'pipe', 'pipe', open()],
+    encoding: 'utf8',
+  });
+  t.equal(activated.status, 0, activated.stderr);
+  t.match(activated.stdout, /^through fd 3\nLISTEN_FDS=1 LISTEN_PID=1\n/);
+});

@@ -7,6 +7,7 @@ import { MPOL_FLAG, MPOL_MODE } from '../plan/attrs';
 import { FLAG_OPTIONS, PROPAGATION_OPTIONS, RECURSIVE_OPTIONS } from '../plan/mounts';
 import { NS_FLAGS } from '../plan/types';
 import { seccompFeatures } from '../seccomp/tables';
+import * as native from '../native';
 
 export const RUNTS_VERSION = '0.1.0';
 
@@ -21,7 +22,8 @@ export function features(): Record<string, unknown> {
       capabilities: allCapNames(),
       // cgroupfs on v1, v2 and hybrid; --systemd-cgroup paths are mapped onto cgroupfs, no systemd is asked
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
-      seccomp: seccompFeatures(),
+      // probed: flags this kernel takes, architectures the linked libseccomp builds
+      seccomp: seccompFeatures(native.seccompFlagSupported, native.seccompArchSupported),
       // runts applies no AppArmor profile, SELinux label or RDT class yet: it refuses them
       apparmor: { enabled: false },
       selinux: { enabled: false },
