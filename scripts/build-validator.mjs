@@ -57,7 +57,10 @@ const ajv = new Ajv({
   code: { source: true, esm: true, optimize: true },
 });
 const validate = ajv.compile(configSchema);
-let code = standaloneCode(ajv, { validateConfigRaw: validate.schema.$id });
+// `exec --process FILE` takes a process object: the same definition, validated alone
+const processRef = `${validate.schema.$id}#/definitions/Process`;
+if (!ajv.getSchema(processRef)) throw new Error(`${processRef} is missing from the schema`);
+let code = standaloneCode(ajv, { validateConfigRaw: validate.schema.$id, validateProcessRaw: processRef });
 
 // ajv's "esm" output still loads its runtime helpers with require(); that is
 // what we want (tsc emits CommonJS), so keep it but make it explicit.
@@ -70,6 +73,8 @@ ${code.replace(/^"use strict";/, '')}
 import type { ValidateFunction } from 'ajv';
 /** Validates a parsed config.json; on failure returns false and sets .errors. */
 export const validateConfig = validateConfigRaw as unknown as ValidateFunction;
+/** Validates a parsed process object (runtime-spec "process", for exec --process). */
+export const validateProcess = validateProcessRaw as unknown as ValidateFunction;
 `;
 
 if (process.argv.includes('--check')) {

@@ -713,7 +713,7 @@ static void setup_console(const struct plan *p, int rootfd)
 		if (ioctl(slave, TIOCSWINSZ, &ws) < 0)
 			fail("set console size", "", errno);
 	}
-	if (p->clone_flags & CLONE_NEWNS) {
+	if ((p->clone_flags & CLONE_NEWNS) && !p->exec) {
 		fd = mkpath_in_root(rootfd, "/dev/console", 1, "create /dev/console");
 		if (mount(fd_path(source, slave), fd_path(target, fd), NULL, MS_BIND, NULL) < 0)
 			fail("bind mount /dev/console", "/dev/console", errno);
@@ -740,6 +740,28 @@ static void wait_for_hooks(const struct plan *p)
 		return;
 	send_msg(SYNC_HOOKS, 0, 0, "", "");
 	expect(SYNC_HOOKS_DONE, "wait for create hooks");
+}
+
+/* exec: setns(mnt) already made the container's root ours; a container
+ * without a mount namespace was only chrooted, so chroot the same way. Then
+ * the console, if the process has a terminal. */
+static void join_container_root(const struct plan *p)
+{
+	int i, joined_mnt = 0, rootfd;
+	for (i = 0; i < p->njoins; i++)
+		if (p->joins[i].flag == CLONE_NEWNS)
+			joined_mnt = 1;
+	if (!joined_mnt) {
+		if (chroot(p->rootfs) < 0)
+			fail("chroot", p->rootfs, errno);
+	}
+	if (chdir("/") < 0)
+		fail("chdir", "/", errno);
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		fail("open /", "/", errno);
+	setup_console(p, rootfd);
+	close(rootfd);
 }
 
 static void setup_rootfs(const struct plan *p)
@@ -981,7 +1003,9 @@ static void init_stage2(const struct plan *p)
 	if ((p->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		fail("create cgroup namespace", "", errno);
 
-	if (p->clone_flags & CLONE_NEWNS) {
+	if (p->exec) {
+		join_container_root(p);
+	} else if (p->clone_flags & CLONE_NEWNS) {
 		setup_rootfs(p);
 	} else {
 		/* no mount namespace: only the root changes (the plan has no mounts) */
@@ -998,9 +1022,9 @@ static void init_stage2(const struct plan *p)
 			fail("chdir", "/", errno);
 	}
 
-	if (p->hostname[0] && sethostname(p->hostname, s_len(p->hostname)) < 0)
+	if (!p->exec && p->hostname[0] && sethostname(p->hostname, s_len(p->hostname)) < 0)
 		fail("sethostname", p->hostname, errno);
-	if (p->domainname[0] && setdomainname(p->domainname, s_len(p->domainname)) < 0)
+	if (!p->exec && p->domainname[0] && setdomainname(p->domainname, s_len(p->domainname)) < 0)
 		fail("setdomainname", p->domainname, errno);
 	for (i = 0; i < p->nrlimits; i++) {
 		if (prlimit64(0, p->rlimits[i].resource, &p->rlimits[i].lim, NULL) < 0) {

@@ -103,6 +103,8 @@ struct plan {
 	/* stop before the pivot so the runtime can run prestart, createRuntime
 	 * and createContainer hooks */
 	int pause_for_hooks;
+	/* exec: join a running container; no rootfs, hostname or sysctl set-up */
+	int exec;
 
 	/* process.terminal: make a pty and send its master over console_fd,
 	 * a socket the parent connected to --console-socket (or a socketpair

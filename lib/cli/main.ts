@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Command> = {
   list: () => require('./list').command,
   spec: () => require('./spec').command,
   features: () => require('./features').command,
+  exec: () => require('./exec').command,
   pause: () => require('./pause').command,
   resume: () => require('./resume').command,
   update: () => require('./update').command,

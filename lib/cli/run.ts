@@ -97,7 +97,7 @@ export const command: Command = {
 };
 
 /** Waits for the init of a foreground run, forwarding signals and the terminal. */
-async function waitForeground(pid: number, consoleFd: number | undefined, sizeFromConfig: boolean): Promise<native.ExitStatus> {
+export async function waitForeground(pid: number, consoleFd: number | undefined, sizeFromConfig: boolean): Promise<native.ExitStatus> {
   // the init is our child (CLONE_PARENT) and nobody else reaps it, so
   // watching it after start loses nothing even if it has already exited
   const exited = native.waitExit(pid);

@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ErrorObject } from 'ajv';
-import { validateConfig } from './validate.generated';
-import type { Spec } from './types';
+import { validateConfig, validateProcess } from './validate.generated';
+import type { Process, Spec } from './types';
 
 export type * from './types';
 
@@ -52,6 +52,37 @@ export function parseConfig(text: string, file: string): Spec {
  * Validates an already parsed config. With `text` (the source it was parsed
  * from) messages carry a line:column.
  */
+/** A process.json (runtime-spec "process" object, for exec --process), checked like config.json. */
+export function parseProcess(text: string, file: string): Process {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    data = parseJson5(text, file);
+  }
+  if (!validateProcess(data)) throw new ConfigError(formatError(pickError(validateProcess.errors ?? []), data, file, text));
+  const proc = data as Process;
+  checkUnique(
+    proc.rlimits?.map((r) => r.type),
+    '/rlimits',
+    'rlimit type',
+    file,
+    text,
+  );
+  return proc;
+}
+
+export function loadProcess(file: string): Process {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(fsErrorMessage(e, file));
+  }
+  return parseProcess(text, path.basename(file));
+}
+
 export function checkSpec(data: unknown, file: string, text?: string): Spec {
   checkVersion(data, file);
   if (!validateConfig(data)) {

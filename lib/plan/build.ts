@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
-import type { IDMapping, Spec } from '../config/types';
+import type { IDMapping, Process, Spec } from '../config/types';
 import { planSeccomp, SeccompError } from '../seccomp/plan';
 import { AttrError, planAttrs } from './attrs';
 import { MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
@@ -123,6 +123,97 @@ function mountsProc(spec: Spec): boolean {
   return (spec.mounts ?? []).some((m) => m.type === 'proc' && path.posix.normalize(m.destination) === '/proc');
 }
 
+/** What runts needs of the host and the container to plan one process. */
+export interface ProcessPlanInput {
+  bundle: string;
+  lastCap: number;
+  hostBounding: bigint;
+  host: HostFeatures;
+  passwd?: string;
+  containerId?: string;
+  warn(message: string): void;
+}
+
+/**
+ * The part of a plan that belongs to the process: shared by create (the
+ * container's process) and exec (another process in the container).
+ */
+export function processPlan(proc: Process, spec: Spec, input: ProcessPlanInput) {
+  const linux = spec.linux ?? {};
+  // security modules this host lacks are refused, not silently ignored
+  if (proc.apparmorProfile && !input.host.apparmor)
+    throw new PlanError('/process/apparmorProfile: AppArmor is not supported on this host (not enabled in the kernel)');
+  if (proc.selinuxLabel && !input.host.selinux)
+    throw new PlanError('/process/selinuxLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  // config.md: a capability that cannot be granted MUST be logged as a
+  // warning and SHOULD NOT fail the container (runc does the same)
+  const caps = proc.capabilities ?? {};
+  const skipped = new Set<string>();
+  const mask = (names: readonly string[] | undefined): bigint => {
+    const usable = (names ?? []).filter((n) => {
+      const num = capNumber(n);
+      const ok = num !== undefined && num <= input.lastCap && (input.hostBounding & (1n << BigInt(num))) !== 0n;
+      if (!ok) skipped.add(n);
+      return ok;
+    });
+    return capMask(usable);
+  };
+  const capSets = {
+    capBounding: mask(caps.bounding),
+    capEffective: mask(caps.effective),
+    capPermitted: mask(caps.permitted),
+    capInheritable: mask(caps.inheritable),
+    capAmbient: mask(caps.ambient),
+  };
+  if (skipped.size) input.warn(`ignoring unknown or unavailable capabilities: [${[...skipped].join(' ')}]`);
+
+  const rlimits = (proc.rlimits ?? []).map((r, i) => {
+    const resource = RLIMITS[r.type];
+    if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type: unknown rlimit "${r.type}"`);
+    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+  });
+
+  const env = [...(proc.env ?? [])];
+  const pathEntry = env.find((e) => e.startsWith('PATH='));
+  const uid = proc.user?.uid ?? 0;
+  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${homeOf(uid, input.passwd)}`);
+
+  let seccomp;
+  try {
+    seccomp = planSeccomp(linux.seccomp, {
+      id: input.containerId ?? '',
+      bundle: input.bundle,
+      annotations: spec.annotations,
+      noNewPrivileges: proc.noNewPrivileges === true,
+      capEffective: capSets.capEffective & capSets.capPermitted,
+      warn: input.warn,
+    });
+  } catch (e) {
+    if (e instanceof SeccompError) throw new PlanError(e.message);
+    throw e;
+  }
+
+  return {
+    rlimits,
+    terminal: proc.terminal === true,
+    consoleHeight: proc.consoleSize?.height ?? 0,
+    consoleWidth: proc.consoleSize?.width ?? 0,
+    uid,
+    gid: proc.user?.gid ?? 0,
+    additionalGids: proc.user?.additionalGids ?? [],
+    umask: proc.user?.umask ?? 0o022,
+    ...capSets,
+    lastCap: input.lastCap,
+    noNewPrivileges: proc.noNewPrivileges === true,
+    oomScoreAdj: proc.oomScoreAdj ?? -1001,
+    cwd: proc.cwd,
+    args: proc.args,
+    env,
+    searchPath: pathEntry ? pathEntry.slice(5) : DEFAULT_PATH,
+    seccomp,
+  };
+}
+
 export function buildPlan(input: PlanInput): LaunchPlan {
   const { spec } = input;
   const linux = spec.linux ?? {};
@@ -157,11 +248,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
 
   const rootfs = path.resolve(input.bundle, spec.root.path);
-  // security modules and RDT this host lacks are refused, not silently ignored
-  if (proc.apparmorProfile && !input.host.apparmor)
-    throw new PlanError('/process/apparmorProfile: AppArmor is not supported on this host (not enabled in the kernel)');
-  if (proc.selinuxLabel && !input.host.selinux)
-    throw new PlanError('/process/selinuxLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  // SELinux and RDT this host lacks are refused, not silently ignored
   if (linux.mountLabel && !input.host.selinux)
     throw new PlanError('/linux/mountLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
   if (linux.intelRdt && !input.host.resctrl)
@@ -241,53 +328,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const rootPropagation = MS.REC | (privateRoot ? MS.PRIVATE : MS.SLAVE);
   const rootfsPropagation = prop && !privateRoot && prop !== 'slave' && prop !== 'rslave' ? PROPAGATION_OPTIONS[prop] : 0;
 
-  // config.md: a capability that cannot be granted MUST be logged as a
-  // warning and SHOULD NOT fail the container (runc does the same)
-  const caps = proc.capabilities ?? {};
-  const skipped = new Set<string>();
-  const mask = (names: readonly string[] | undefined): bigint => {
-    const usable = (names ?? []).filter((n) => {
-      const num = capNumber(n);
-      const ok = num !== undefined && num <= input.lastCap && (input.hostBounding & (1n << BigInt(num))) !== 0n;
-      if (!ok) skipped.add(n);
-      return ok;
-    });
-    return capMask(usable);
-  };
-  const capSets = {
-    capBounding: mask(caps.bounding),
-    capEffective: mask(caps.effective),
-    capPermitted: mask(caps.permitted),
-    capInheritable: mask(caps.inheritable),
-    capAmbient: mask(caps.ambient),
-  };
-  if (skipped.size) input.warn(`ignoring unknown or unavailable capabilities: [${[...skipped].join(' ')}]`);
-
-  const rlimits = (proc.rlimits ?? []).map((r, i) => {
-    const resource = RLIMITS[r.type];
-    if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type: unknown rlimit "${r.type}"`);
-    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
-  });
-
-  const env = [...(proc.env ?? [])];
-  const pathEntry = env.find((e) => e.startsWith('PATH='));
-  const uid = proc.user?.uid ?? 0;
-  if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${homeOf(uid, input.passwd)}`);
-
-  let seccomp;
-  try {
-    seccomp = planSeccomp(linux.seccomp, {
-      id: input.containerId ?? '',
-      bundle: input.bundle,
-      annotations: spec.annotations,
-      noNewPrivileges: proc.noNewPrivileges === true,
-      capEffective: capSets.capEffective & capSets.capPermitted,
-      warn: input.warn,
-    });
-  } catch (e) {
-    if (e instanceof SeccompError) throw new PlanError(e.message);
-    throw e;
-  }
+  const procPart = processPlan(proc, spec, input);
 
   return {
     cloneFlags,
@@ -309,27 +350,12 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     maskedPaths: linux.maskedPaths ?? [],
     hostname: spec.hostname ?? '',
     domainname: spec.domainname ?? '',
-    rlimits,
     fifoPath: input.fifoPath,
     pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
-    terminal: proc.terminal === true,
     consoleSocket: input.consoleSocket,
-    consoleHeight: proc.consoleSize?.height ?? 0,
-    consoleWidth: proc.consoleSize?.width ?? 0,
-    uid,
-    gid: proc.user?.gid ?? 0,
-    additionalGids: proc.user?.additionalGids ?? [],
-    umask: proc.user?.umask ?? 0o022,
-    ...capSets,
-    lastCap: input.lastCap,
-    noNewPrivileges: proc.noNewPrivileges === true,
-    oomScoreAdj: proc.oomScoreAdj ?? -1001,
-    cwd: proc.cwd,
-    args: proc.args,
-    env,
-    searchPath: pathEntry ? pathEntry.slice(5) : DEFAULT_PATH,
+    exec: false,
     preserveFds: input.preserveFds,
     attrs,
-    seccomp,
+    ...procPart,
   };
 }

@@ -118,6 +118,12 @@ export interface LaunchPlan {
   fifoPath: string;
   /** the init stops before the pivot for prestart/createRuntime/createContainer hooks */
   pauseForHooks: boolean;
+  /**
+   * exec: a process joins a running container (every namespace by path);
+   * nothing of the container is set up again. Without a mount namespace to
+   * join, the process only chroots into rootfs.
+   */
+  exec: boolean;
 
   /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
   terminal: boolean;

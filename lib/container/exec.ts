@@ -1,0 +1,103 @@
+// `exec`: another process in a running container, as runc exec runs it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { lastCap, ownBoundingSet } from '../capabilities';
+import { RuntsError } from '../cli/command';
+import type { Process } from '../config/types';
+import { hostFeatures } from '../host';
+import * as native from '../native';
+import { buildExecPlan } from '../plan/exec';
+import { PlanError } from '../plan/build';
+import { describeFailure, writePidFile } from './lifecycle';
+import { canExec } from './status';
+import type { Store } from './store';
+
+export interface ExecOptions {
+  id: string;
+  process: Process;
+  consoleSocket?: string;
+  /** a foreground exec gets the pty master back instead of a console socket */
+  foreground: boolean;
+  pidFile?: string;
+  preserveFds: number;
+  /** --cgroup: "[controller:]path" entries of existing sub-cgroups */
+  subCgroups: string[];
+  ignorePaused: boolean;
+  warn(message: string): void;
+}
+
+/**
+ * --cgroup: "path" puts the process in <container cgroup>/path of every
+ * hierarchy, "controller:path" in that controller's only; each must exist.
+ */
+export function cgroupProcsFor(paths: Record<string, string>, sub: string[]): string[] {
+  const chosen: Record<string, string> = { ...paths };
+  for (const entry of sub) {
+    const colon = entry.indexOf(':');
+    const [ctrls, given] = colon >= 0 ? [entry.slice(0, colon).split(','), entry.slice(colon + 1)] : [undefined, entry];
+    // paths are below the container's cgroup; "/" is the container's own
+    const rel = given.replace(/^\/+/, '');
+    if (rel.split('/').includes('..')) throw new RuntsError(`--cgroup ${entry}: the sub-cgroup must stay inside the container's cgroup`);
+    const keys = Object.keys(paths).filter((k) => !ctrls || ctrls.some((c) => k.split(',').includes(c) || k === `name=${c}` || k === c));
+    if (!keys.length) throw new RuntsError(`--cgroup ${entry}: no such controller in the container`);
+    for (const k of keys) {
+      const dir = path.join(paths[k], rel);
+      if (!fs.existsSync(dir)) throw new RuntsError(`--cgroup ${entry}: ${dir} does not exist`);
+      chosen[k] = dir;
+    }
+  }
+  return Object.values(chosen).map((d) => path.join(d, 'cgroup.procs'));
+}
+
+/** runc's rules for a process's terminal and the console socket */
+function checkConsole(p: Process, o: ExecOptions): void {
+  if (p.terminal && !o.consoleSocket && !o.foreground)
+    throw new RuntsError('cannot allocate tty if runts will detach without setting console socket');
+  if (!p.terminal && o.consoleSocket) throw new RuntsError('cannot use console socket if runts will not detach or allocate tty');
+}
+
+export interface Execed {
+  pid: number;
+  consoleFd?: number;
+}
+
+export function execInContainer(store: Store, o: ExecOptions): Execed {
+  const rec = store.load(o.id);
+  const s = store.status(rec);
+  if (s === 'paused' && !o.ignorePaused) throw new RuntsError('cannot exec in a paused container (use --ignore-paused to override)');
+  if (!canExec(s) && s !== 'paused') throw new RuntsError('cannot exec in a stopped container');
+  checkConsole(o.process, o);
+  let passwd: string | undefined;
+  try {
+    passwd = fs.readFileSync(path.join(rec.rootfs, 'etc/passwd'), 'utf8');
+  } catch {
+    passwd = undefined;
+  }
+  let plan;
+  try {
+    plan = buildExecPlan({
+      spec: rec.config,
+      process: o.process,
+      initPid: rec.pid,
+      rootfs: rec.rootfs,
+      namespacePaths: rec.namespacePaths,
+      cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups),
+      consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
+      preserveFds: o.preserveFds,
+      bundle: rec.bundle,
+      lastCap: lastCap(),
+      hostBounding: ownBoundingSet(),
+      host: hostFeatures(),
+      passwd,
+      containerId: rec.id,
+      warn: o.warn,
+    });
+  } catch (e) {
+    if (e instanceof PlanError) throw new RuntsError(e.message);
+    throw e;
+  }
+  const r = native.spawn(plan);
+  if ('error' in r) throw new RuntsError(`unable to start container process: ${describeFailure(r.error)}`);
+  if (o.pidFile) writePidFile(o.pidFile, r.pid);
+  return { pid: r.pid, consoleFd: r.consoleFd };
+}

@@ -1,0 +1,75 @@
+// The plan for `exec`: a new process joins every namespace of a running
+// container and its cgroups; nothing of the container is set up again.
+import type { Process, Spec } from '../config/types';
+import { AttrError, planAttrs } from './attrs';
+import { PlanError, processPlan, type ProcessPlanInput } from './build';
+import { NS_FLAGS, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
+
+export interface ExecPlanInput extends ProcessPlanInput {
+  spec: Spec;
+  process: Process;
+  /** the container's init, whose namespaces are joined */
+  initPid: number;
+  rootfs: string;
+  /** namespace type -> path, as recorded at create (joined ones keep their path) */
+  namespacePaths: Record<string, string>;
+  cgroupProcs: string[];
+  consoleSocket: string;
+  preserveFds: number;
+}
+
+const NS_FILE: Record<NamespaceType, string> = {
+  pid: 'pid',
+  network: 'net',
+  mount: 'mnt',
+  ipc: 'ipc',
+  uts: 'uts',
+  user: 'user',
+  cgroup: 'cgroup',
+  time: 'time',
+};
+
+export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
+  const types = Object.keys(input.namespacePaths) as NamespaceType[];
+  // the init's own /proc/<pid>/ns files: a namespace it was given by path is
+  // the same one, and this way a namespace file that was since unmounted still works
+  const joins: NsJoin[] = types.map((type) => ({ type, flag: NS_FLAGS[type], path: `/proc/${input.initPid}/ns/${NS_FILE[type]}` }));
+  const rank = (t: string): number => (t === 'user' ? 0 : t === 'mount' ? 2 : 1);
+  joins.sort((a, b) => rank(a.type) - rank(b.type));
+  const spec: Spec = { ...input.spec, process: input.process, linux: { ...input.spec.linux, timeOffsets: undefined } };
+  let attrs;
+  try {
+    attrs = planAttrs(spec, false);
+  } catch (e) {
+    if (e instanceof AttrError) throw new PlanError(e.message);
+    throw e;
+  }
+  return {
+    cloneFlags: 0,
+    joins,
+    uidMap: '',
+    gidMap: '',
+    setgroups: '',
+    cgroupProcs: input.cgroupProcs,
+    rootfs: input.rootfs,
+    rootPropagation: 0,
+    rootfsPropagation: 0,
+    readonlyRoot: false,
+    noPivot: false,
+    mounts: [],
+    devLinks: [],
+    devices: [],
+    sysctls: [],
+    readonlyPaths: [],
+    maskedPaths: [],
+    hostname: '',
+    domainname: '',
+    fifoPath: '',
+    pauseForHooks: false,
+    consoleSocket: input.consoleSocket,
+    exec: true,
+    preserveFds: input.preserveFds,
+    attrs,
+    ...processPlan(input.process, spec, input),
+  };
+}
