@@ -1,6 +1,7 @@
 import { bool, str } from './args';
 import { RuntsError, type Command } from './command';
 import { ociState, Store } from '../container/store';
+import { writeStdout } from './stdio';
 
 export const command: Command = {
   name: 'list',
@@ -22,16 +23,16 @@ export const command: Command = {
       .filter((r) => r !== undefined)
       .map((r) => ociState(r, store.status(r)));
     if (bool(flags, 'quiet')) {
-      for (const s of states) process.stdout.write(`${s.id}\n`);
+      for (const s of states) writeStdout(`${s.id}\n`);
     } else if (format === 'json') {
       // runc prints null for no containers
-      process.stdout.write(JSON.stringify(states.length ? states : null) + '\n');
+      writeStdout(JSON.stringify(states.length ? states : null) + '\n');
     } else {
       const rows = [['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER']];
       for (const s of states) rows.push([s.id, s.pid, s.status, s.bundle, s.created, s.owner].map(String));
       // text/tabwriter with minwidth 12, padding 1, as runc
       const widths = rows[0].map((_, c) => Math.max(11, ...rows.map((r) => r[c].length)) + 1);
-      for (const r of rows) process.stdout.write(r.map((v, c) => (c < r.length - 1 ? v.padEnd(widths[c]) : v)).join('') + '\n');
+      for (const r of rows) writeStdout(r.map((v, c) => (c < r.length - 1 ? v.padEnd(widths[c]) : v)).join('') + '\n');
     }
     return 0;
   },

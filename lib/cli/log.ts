@@ -3,6 +3,7 @@
 // the bare message to stderr; without --log a logrus text line to stderr.
 import * as fs from 'node:fs';
 import type { GlobalOptions } from './command';
+import { writeStderr } from './stdio';
 
 function timestamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -20,9 +21,9 @@ export function logError(g: GlobalOptions, msg: string): void {
     } catch {
       // the log file is a convenience; stderr still gets the message
     }
-    process.stderr.write(msg + '\n');
+    writeStderr(msg + '\n');
   } else {
-    process.stderr.write(line({ ...g, logFormat: 'text' }, 'error', msg));
+    writeStderr(line({ ...g, logFormat: 'text' }, 'error', msg));
   }
 }
 
@@ -32,15 +33,15 @@ export function logWarning(g: GlobalOptions, msg: string): void {
     try {
       fs.appendFileSync(g.log, line(g, 'warning', msg));
     } catch {
-      process.stderr.write(line({ ...g, logFormat: 'text' }, 'warning', msg));
+      writeStderr(line({ ...g, logFormat: 'text' }, 'warning', msg));
     }
   } else {
-    process.stderr.write(line({ ...g, logFormat: 'text' }, 'warning', msg));
+    writeStderr(line({ ...g, logFormat: 'text' }, 'warning', msg));
   }
 }
 
 export function logDebug(g: GlobalOptions, msg: string): void {
   if (!g.debug) return;
   if (g.log) fs.appendFileSync(g.log, line(g, 'debug', msg));
-  else process.stderr.write(line({ ...g, logFormat: 'text' }, 'debug', msg));
+  else writeStderr(line({ ...g, logFormat: 'text' }, 'debug', msg));
 }

@@ -3,6 +3,7 @@
 import { parseFlags, str, bool, UsageError, type FlagSpec } from './args';
 import { RuntsError, type Command, type GlobalOptions } from './command';
 import { logError } from './log';
+import { writeStderr, writeStdout } from './stdio';
 
 const COMMANDS: Record<string, () => Command> = {
   create: () => require('./create').command,
@@ -72,12 +73,12 @@ export async function main(argv: string[]): Promise<number> {
       rootless: str(top.flags, 'rootless'),
     };
     if (bool(top.flags, 'version')) {
-      process.stdout.write(VERSION + '\n');
+      writeStdout(VERSION + '\n');
       return 0;
     }
     const [name, ...rest] = top.args;
     if (!name || bool(top.flags, 'help')) {
-      process.stdout.write(usage());
+      writeStdout(usage());
       return 0;
     }
     const factory = COMMANDS[name];
@@ -85,11 +86,11 @@ export async function main(argv: string[]): Promise<number> {
     const cmd = factory();
     const parsed = parseFlags(rest, [...cmd.flags, { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' }]);
     if (bool(parsed.flags, 'help')) {
-      process.stdout.write(commandHelp(cmd));
+      writeStdout(commandHelp(cmd));
       return 0;
     }
     if (parsed.args.length < cmd.minArgs || parsed.args.length > cmd.maxArgs) {
-      process.stderr.write('Incorrect Usage.\n\n' + commandHelp(cmd));
+      writeStderr('Incorrect Usage.\n\n' + commandHelp(cmd));
       logError(g, argCountError(cmd, parsed.args.length));
       return 1;
     }
@@ -102,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
     const err = e as NodeJS.ErrnoException;
     // an unexpected failure still gets one line, never a stack trace
     logError(g, err && err.message ? err.message : String(e));
-    if (g.debug && err && err.stack) process.stderr.write(err.stack + '\n');
+    if (g.debug && err && err.stack) writeStderr(err.stack + '\n');
     return 1;
   }
 }

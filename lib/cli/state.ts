@@ -1,5 +1,6 @@
 import type { Command } from './command';
 import { ociState, Store } from '../container/store';
+import { writeStdout } from './stdio';
 
 export const command: Command = {
   name: 'state',
@@ -11,7 +12,7 @@ export const command: Command = {
   async run(g, _flags, args) {
     const store = new Store(g.root);
     const rec = store.load(args[0]);
-    process.stdout.write(JSON.stringify(ociState(rec, store.status(rec)), null, 2) + '\n');
+    writeStdout(JSON.stringify(ociState(rec, store.status(rec)), null, 2) + '\n');
     return 0;
   },
 };
