@@ -3,9 +3,12 @@
 // createContainer and startContainer in the container's, entered with
 // nsenter(1) so that runts itself never joins them. The state goes to each
 // hook on stdin.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import type { Hook } from './config/types';
 import { RuntsError } from './cli/command';
+
+/** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
+const childProcess = (): typeof ChildProcess => require('node:child_process');
 
 export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -43,7 +46,7 @@ function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: Hook
     argv = [`--target=${o.nsPid}`, '--all', '--preserve-credentials', '--', hook.path, ...args.slice(1)];
     argv0 = 'nsenter';
   }
-  const r = spawnSync(file, argv, {
+  const r = childProcess().spawnSync(file, argv, {
     argv0,
     env,
     input: JSON.stringify(state),
@@ -53,6 +56,8 @@ function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: Hook
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const what = `error running ${name} hook #${i}`;
+  // a hook that exits without reading its stdin is fine (Go's exec ignores EPIPE too)
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'EPIPE' && r.status !== null) r.error = undefined;
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     if (code === 'ETIMEDOUT') throw new RuntsError(`${what}: timeout after ${hook.timeout} seconds`);

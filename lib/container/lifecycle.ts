@@ -1,6 +1,6 @@
 // The OCI lifecycle operations, shared by the thin CLI commands: create,
 // start, kill, delete. Each refuses illegal transitions with runc's wording.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastCap, ownBoundingSet } from '../capabilities';
@@ -18,6 +18,9 @@ import type { NativeFailure } from '../plan/types';
 import { readProcStat, isSameProcess } from './proc';
 import { canDelete, canKill, canStart, type Status } from './status';
 import { rfc3339Nano, type ContainerRecord, type Store } from './store';
+
+/** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
+const childProcess = (): typeof ChildProcess => require('node:child_process');
 
 export interface CreateOptions {
   id: string;
@@ -64,7 +67,7 @@ function withListenFds(spec: Spec, n: number): Spec {
 
 /** linux.netDevices: the host interface goes into the container's network namespace, renamed */
 function moveNetDevice(hostName: string, name: string, pid: number): void {
-  const r = spawnSync('ip', ['link', 'set', 'dev', hostName, 'netns', String(pid), 'name', name], { encoding: 'utf8' });
+  const r = childProcess().spawnSync('ip', ['link', 'set', 'dev', hostName, 'netns', String(pid), 'name', name], { encoding: 'utf8' });
   if (r.error) throw new RuntsError(`/linux/netDevices/${hostName}: cannot run ip(8): ${r.error.message}`);
   if (r.status !== 0) throw new RuntsError(`/linux/netDevices/${hostName}: ${r.stderr.trim() || 'ip link set failed'}`);
 }
