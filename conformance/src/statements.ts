@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export const SPEC_DIR = path.resolve(__dirname, '..', '..', 'spec-v1.3.0');
+export const SPEC_DIR = path.resolve(__dirname, "..", "..", "spec-v1.3.0");
 export const SPEC_FILES = ['config.md', 'config-linux.md', 'runtime.md', 'runtime-linux.md', 'bundle.md', 'features.md', 'features-linux.md'];
 
 export interface Statement {
