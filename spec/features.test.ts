@@ -36,5 +36,9 @@ t.test('what runts refuses is not claimed', async (t) => {
   t.equal(f.linux.apparmor.enabled, false);
   t.equal(f.linux.selinux.enabled, false);
   t.equal(f.linux.intelRdt.enabled, false);
-  t.equal(f.linux.mountExtensions.idmap.enabled, false);
+});
+
+t.test('what runts does is claimed', async (t) => {
+  t.equal(f.linux.mountExtensions.idmap.enabled, true, 'idmapped bind mounts');
+  t.equal(f.linux.netDevices.enabled, true);
 });

@@ -3,7 +3,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildPlan, PlanError, type PlanInput } from '../lib/plan/build';
-import { parseMountOptions, MS } from '../lib/plan/mounts';
+import { parseMountOptions, MS, MOUNT_ATTR } from '../lib/plan/mounts';
 import { NS_FLAGS } from '../lib/plan/types';
 import { defaultSpec } from '../lib/config/default-spec';
 import type { Spec } from '../lib/config/types';
@@ -80,8 +80,12 @@ t.test('mount options become flags, propagation and data', async (t) => {
     flags: MS.NOSUID | MS.STRICTATIME,
     propagation: 0,
     data: ['mode=755', 'size=65536k'],
+    recSet: 0,
+    recClear: 0,
   });
-  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [] });
+  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [], recSet: 0, recClear: 0 });
+  const rec = parseMountOptions(['rro', 'rnosuid', 'rnoatime', 'ratime']);
+  t.same([rec.recSet, rec.recClear], [MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID, MOUNT_ATTR.ATIME_MASK], 'recursive options: the last atime choice wins');
   const p = buildPlan(
     input(
       spec((s) => {

@@ -70,6 +70,24 @@ t.test('recursive mount options reach submounts', async (t) => {
   for (const l of lines) t.match(l, / ro,nosuid$/, `${l.split(' ')[0]} is read-only and nosuid`);
 });
 
+t.test('idmapped bind mounts: ids go through the mount\'s mappings', async (t) => {
+  const s = new Sandbox(t);
+  const src = path.join(s.dir, 'idmapped');
+  fs.mkdirSync(src);
+  fs.writeFileSync(path.join(src, 'root-owned'), '');
+  fs.writeFileSync(path.join(src, 'user-owned'), '');
+  fs.chownSync(path.join(src, 'user-owned'), 1000, 1000);
+  const b = s.bundle((c) => {
+    c.mounts.push({ destination: '/data', type: 'bind', source: src, options: ['rbind'], uidMappings: [{ containerID: 0, hostID: 2000, size: 1000 }], gidMappings: [{ containerID: 0, hostID: 3000, size: 1000 }] });
+    c.process.args = ['sh', '-c', 'ls -ln /data | awk \'NR>1 {print $3, $4, $9}\'; grep -c " /data .*idmapped" /proc/self/mountinfo'];
+  });
+  const r = s.run(['run', '-b', b, 'idmap']);
+  t.equal(r.code, 0, r.stderr);
+  // as the kernel maps it (and runc): an id k on disk shows as the hostID side of k
+  t.same(r.stdout.trim().split('\n'), ['2000 3000 root-owned', '65534 65534 user-owned', '1'], 'on-disk 0 shows as 2000/3000; 1000 is outside the mapping');
+  t.equal(fs.statSync(path.join(src, 'root-owned')).uid, 0, 'the files on disk are unchanged');
+});
+
 t.test('what this host lacks gets a clear error naming the field, and nothing is left', async (t) => {
   const s = new Sandbox(t);
   const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
@@ -80,7 +98,7 @@ t.test('what this host lacks gets a clear error naming the field, and nothing is
     ['timeoffsets', (c) => (c.linux.timeOffsets = { monotonic: { secs: 1 } }), /\/linux\/timeOffsets: .*new time namespace/],
     ['affinity', (c) => (c.process.execCPUAffinity = { final: '3-1' }), /\/process\/execCPUAffinity\/final: invalid range/],
     ['device', (c) => (c.linux.devices = [{ type: 'c', path: '/etc/evil', major: 1, minor: 3 }]), /\/linux\/devices\/0\/path: .*not under \/dev/],
-    ['idmap', (c) => c.mounts.push({ destination: '/x', type: 'bind', source: '/tmp', options: ['bind'], uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] }), /\/mounts\/\d+: idmapped mounts/],
+    ['idmap-tmpfs', (c) => c.mounts.push({ destination: '/x', type: 'tmpfs', source: 'tmpfs', uidMappings: [{ containerID: 0, hostID: 1000, size: 1 }], gidMappings: [{ containerID: 0, hostID: 1000, size: 1 }] }), /\/mounts\/\d+: uidMappings\/gidMappings are only supported on bind mounts/],
   ];
   for (const [id, edit, re] of cases) {
     const r = s.run(['create', '-b', s.bundle(edit), id]);

@@ -267,6 +267,48 @@ static napi_value failure_value(napi_env env, const struct failure *f)
 	return obj;
 }
 
+/* A user namespace with the given maps, for an idmapped mount: a helper child
+ * is cloned into a new user namespace, its maps written, its namespace file
+ * kept open (at IDMAP_FD_BASE or above), and the helper let go. */
+static int make_idmap_userns(const char *uid_map, const char *gid_map, const char *dest, struct failure *f)
+{
+	int pipefd[2], fd, nfd = -1;
+	pid_t pid;
+	char path[64];
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		set_failure(f, "create idmap user namespace", dest, errno);
+		return -1;
+	}
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		char c;
+		close(pipefd[1]);
+		(void)read(pipefd[0], &c, 1); /* until the parent has the namespace */
+		_exit(0);
+	}
+	close(pipefd[0]);
+	if (pid < 0) {
+		set_failure(f, "create idmap user namespace", dest, errno);
+		close(pipefd[1]);
+		return -1;
+	}
+	if (proc_write(pid, "uid_map", uid_map, f) == 0 && proc_write(pid, "gid_map", gid_map, f) == 0) {
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			set_failure(f, "open idmap user namespace", path, errno);
+		} else {
+			nfd = fcntl(fd, F_DUPFD_CLOEXEC, IDMAP_FD_BASE);
+			if (nfd < 0)
+				set_failure(f, "keep idmap user namespace", path, errno);
+			close(fd);
+		}
+	}
+	close(pipefd[1]);
+	reap(pid);
+	return nfd;
+}
+
 /* Connects to the --console-socket path; the child sends the pty master there. */
 static int connect_console(const char *path, struct failure *f)
 {
@@ -325,7 +367,7 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 	struct hooks_cb hooks = {env, NULL, 0};
 	struct plan p;
 	struct failure f;
-	int sv[2] = {-1, -1}, console_peer = -1, console_fd = -1;
+	int sv[2] = {-1, -1}, console_peer = -1, console_fd = -1, i;
 	pid_t parent = getpid(), stage1, init = -1;
 
 	memset(&f, 0, sizeof(f));
@@ -374,6 +416,14 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 		}
 		console_peer = cv[0];
 		p.console_fd = cv[1];
+	}
+	for (i = 0; i < p.nmounts; i++) {
+		struct plan_mount *m = &p.mounts[i];
+		if (!m->idmap_uid[0])
+			continue;
+		m->userns_fd = make_idmap_userns(m->idmap_uid, m->idmap_gid, m->destination, &f);
+		if (m->userns_fd < 0)
+			goto out;
 	}
 	/* a raw clone is fork() without glibc's atfork handlers: the child
 	 * touches nothing that the other node threads may hold */

@@ -279,7 +279,7 @@ static void reset_signals(void)
 static void close_other_fds(const struct plan *p)
 {
 	int *own[] = {&g_sync, &g_fifo, &g_console};
-	int keep[3], nkeep = 0, i, j;
+	int keep[3 + PLAN_MAX_IDMAPS], nkeep = 0, i, j;
 	unsigned int first = 3u + (unsigned int)p->preserve_fds, lo;
 
 	for (i = 0; i < 3; i++) {
@@ -293,7 +293,16 @@ static void close_other_fds(const struct plan *p)
 	for (i = 0; i < 3; i++)
 		if (*own[i] >= 0)
 			keep[nkeep++] = *own[i];
-	for (i = 1; i < nkeep; i++) /* insertion sort of at most three */
+	/* the user namespaces of idmapped mounts: the parent put them at
+	 * IDMAP_FD_BASE and up, above any preserved fd */
+	for (i = 0; i < p->nmounts; i++) {
+		if (p->mounts[i].userns_fd < 0)
+			continue;
+		if (p->mounts[i].userns_fd < (int)first || nkeep >= 3 + PLAN_MAX_IDMAPS)
+			fail("keep idmap user namespace", p->mounts[i].destination, EBADF);
+		keep[nkeep++] = p->mounts[i].userns_fd;
+	}
+	for (i = 1; i < nkeep; i++) /* insertion sort of a few */
 		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
 			int t = keep[j];
 			keep[j] = keep[j - 1];
@@ -409,6 +418,33 @@ void child_stage1(const struct plan *p, int syncfd, pid_t parent)
 
 /* ---------- stage 2: the container's init ---------- */
 
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+
+/* A bind mount whose ids go through a user namespace (mount uidMappings /
+ * gidMappings): a detached copy of the source tree is idmapped, then moved
+ * onto the destination (the new mount API; mount(2) cannot do it). */
+static void idmapped_bind(const struct plan_mount *m, int target_fd)
+{
+	struct mount_attr attr;
+	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		fail("open_tree for idmapped mount", m->source, errno);
+	memset(&attr, 0, sizeof(attr));
+	attr.attr_set = MOUNT_ATTR_IDMAP;
+	attr.userns_fd = (uint64_t)m->userns_fd;
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		fail("idmap mount", m->destination, errno);
+	if (syscall(SYS_move_mount, tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		fail("move idmapped mount", m->destination, errno);
+	close(tree);
+}
+
 static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 {
 	char target[32];
@@ -432,8 +468,11 @@ static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 
 	fd = mkpath_in_root(rootfd, m->destination, m->is_file, "create mount destination");
 	fd_path(target, fd);
-	if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0)
+	if (m->userns_fd >= 0) {
+		idmapped_bind(m, fd);
+	} else if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0) {
 		fail(m->fstype[0] && !is_bind ? "mount" : "bind mount", m->destination, errno);
+	}
 	/* the fd names the directory under the mount: reopen to reach the mount */
 	close(fd);
 	fd = open_in_root(rootfd, m->destination, O_PATH);

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "napi_util.h"
 #include "plan.h"
@@ -225,6 +226,8 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 
 	arr = get_array(env, o, "mounts", &n, &ok);
 	p->mounts = alloc_n(n, sizeof(*p->mounts), &ok, env);
+	for (i = 0; ok && i < n; i++)
+		p->mounts[i].userns_fd = -1; /* before anything can fail: plan_free closes them */
 	p->nmounts = (int)n;
 	for (i = 0; ok && i < n; i++) {
 		napi_value e = elem(env, arr, i, &ok);
@@ -239,6 +242,8 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 		m->is_file = get_bool(env, e, "isFile", &ok);
 		m->rec_attr_set = (uint64_t)get_i64(env, e, "recAttrSet", &ok);
 		m->rec_attr_clear = (uint64_t)get_i64(env, e, "recAttrClear", &ok);
+		m->idmap_uid = dup_str(env, e, "idmapUid", &ok);
+		m->idmap_gid = dup_str(env, e, "idmapGid", &ok);
 	}
 
 	arr = get_array(env, o, "devLinks", &n, &ok);
@@ -361,6 +366,10 @@ void plan_free(struct plan *p)
 		free(p->mounts[i].source);
 		free(p->mounts[i].fstype);
 		free(p->mounts[i].data);
+		free(p->mounts[i].idmap_uid);
+		free(p->mounts[i].idmap_gid);
+		if (p->mounts[i].userns_fd >= 0)
+			close(p->mounts[i].userns_fd);
 	}
 	free(p->mounts);
 	for (i = 0; p->devlinks && i < p->ndevlinks; i++) {

@@ -20,6 +20,10 @@ struct plan_mount {
 	unsigned long remount_flags;
 	int is_file;
 	uint64_t rec_attr_set, rec_attr_clear;
+	/* idmapped mount: "containerID hostID size" lines; the parent makes a
+	 * user namespace with them and hands its fd over (-1 for none) */
+	char *idmap_uid, *idmap_gid;
+	int userns_fd;
 };
 
 struct plan_join {
@@ -52,6 +56,8 @@ struct plan_rlimit {
 };
 
 #define PLAN_CPU_WORDS 16 /* 1024 CPUs or NUMA nodes */
+#define PLAN_MAX_IDMAPS 64 /* idmapped mounts per container */
+#define IDMAP_FD_BASE 512 /* where the parent puts their user namespace fds */
 
 /* process attributes applied right before exec (personality, scheduling,
  * I/O priority, CPU affinity, memory policy) and the time offsets */

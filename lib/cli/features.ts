@@ -29,7 +29,7 @@ export function features(): Record<string, unknown> {
       selinux: { enabled: false },
       intelRdt: { enabled: false },
       memoryPolicy: { modes: Object.keys(MPOL_MODE).sort(), flags: Object.keys(MPOL_FLAG).sort() },
-      mountExtensions: { idmap: { enabled: false } },
+      mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: true },
     },
     annotations: { 'org.runts.version': RUNTS_VERSION },

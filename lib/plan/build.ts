@@ -6,7 +6,7 @@ import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Process, Spec } from '../config/types';
 import { planSeccomp, SeccompError } from '../seccomp/plan';
 import { AttrError, planAttrs } from './attrs';
-import { MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
+import { idMapText, MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
 
 export class PlanError extends Error {}
@@ -100,9 +100,6 @@ export function checkSysctl(key: string, has: (t: 'ipc' | 'network' | 'uts') => 
 
 const pointerPart = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
-function idMap(maps: IDMapping[] | undefined): string {
-  return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
-}
 
 /** host id of a container id through the mappings (identity without a user namespace) */
 function toHost(id: number, maps: IDMapping[] | undefined): number {
@@ -333,8 +330,8 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   return {
     cloneFlags,
     joins,
-    uidMap: newUser ? idMap(linux.uidMappings) : '',
-    gidMap: newUser ? idMap(linux.gidMappings) : '',
+    uidMap: newUser ? idMapText(linux.uidMappings) : '',
+    gidMap: newUser ? idMapText(linux.gidMappings) : '',
     setgroups: '',
     cgroupProcs: input.cgroupProcs,
     rootfs,

@@ -2,7 +2,7 @@
 // them. Pure: the one file-system question (is a bind source a directory?) is
 // asked through a function the caller passes in.
 import * as path from 'node:path';
-import type { Mount } from '../config/types';
+import type { IDMapping, Mount } from '../config/types';
 import type { Hierarchy } from '../cgroups/layout';
 import type { PlanMount } from './types';
 
@@ -155,13 +155,21 @@ export interface MountContext {
 
 export class MountError extends Error {}
 
+/** the addon keeps one user namespace fd per idmapped mount (PLAN_MAX_IDMAPS) */
+const MAX_IDMAPS = 64;
+
+/** mount mappings as uid_map/gid_map text: "containerID hostID size" lines */
+export function idMapText(maps: IDMapping[] | undefined): string {
+  return (maps ?? []).map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+}
+
 export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMount[] {
   const out: PlanMount[] = [];
   mounts.forEach((m, i) => {
     const opts = parseMountOptions(m.options ?? []);
     const isBind = m.type === 'bind' || (opts.flags & MS.BIND) !== 0;
-    if (m.uidMappings || m.gidMappings)
-      throw new MountError(`/mounts/${i}: idmapped mounts (uidMappings/gidMappings) are not supported yet`);
+    const idmapped = (m.uidMappings?.length ?? 0) > 0 || (m.gidMappings?.length ?? 0) > 0;
+    if (idmapped && !isBind) throw new MountError(`/mounts/${i}: uidMappings/gidMappings are only supported on bind mounts`);
     if (isBind) {
       const source = path.resolve(ctx.bundle, m.source ?? '');
       out.push({
@@ -175,6 +183,8 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
         isFile: !ctx.isDirectory(source),
         recAttrSet: opts.recSet,
         recAttrClear: opts.recClear,
+        idmapUid: idmapped ? idMapText(m.uidMappings) : '',
+        idmapGid: idmapped ? idMapText(m.gidMappings) : '',
       });
       return;
     }
@@ -193,8 +203,11 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
       isFile: false,
       recAttrSet: opts.recSet,
       recAttrClear: opts.recClear,
+      idmapUid: '',
+      idmapGid: '',
     });
   });
+  if (out.filter((m) => m.idmapUid).length > MAX_IDMAPS) throw new MountError(`/mounts: at most ${MAX_IDMAPS} idmapped mounts`);
   return out;
 }
 
@@ -216,6 +229,8 @@ function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[
     isFile: false,
     recAttrSet: 0,
     recAttrClear: 0,
+    idmapUid: '',
+    idmapGid: '',
   });
   if (!v1.length) return [mk(dest, 'cgroup', 'cgroup2', opts.flags, '')];
   const base = opts.flags & ~MS.RDONLY;

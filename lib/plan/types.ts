@@ -44,6 +44,9 @@ export interface PlanMount {
   /** MOUNT_ATTR_* set and cleared on the whole tree with mount_setattr(AT_RECURSIVE) */
   recAttrSet: number;
   recAttrClear: number;
+  /** idmapped bind mount: uid_map/gid_map text of the user namespace the ids go through, "" for none */
+  idmapUid: string;
+  idmapGid: string;
 }
 
 export interface PlanDeviceLink {
