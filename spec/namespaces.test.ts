@@ -102,3 +102,19 @@ t.test('the init is placed in its cgroup in every hierarchy, and delete removes 
   t.equal(s.run(['delete', '-f', 'cg']).code, 0);
   for (const h of ['memory', 'pids', 'cpuset', 'unified']) t.notOk(fs.existsSync(`/sys/fs/cgroup/${h}${cgPath}`), `${h} cgroup removed`);
 });
+
+t.test('--systemd-cgroup without systemd: slice:prefix:name laid out as systemd would, with a warning', async (t) => {
+  const s = new Sandbox(t);
+  const slice = `${s.cgroupParent.slice(1)}.slice`;
+  const b = s.bundle((c) => {
+    c.process.args = ['grep', ':pids:', '/proc/self/cgroup'];
+    c.linux.cgroupsPath = `${slice}:runts:sd`;
+  });
+  const r = s.run(['run', '-b', b, 'sd'], { global: ['--systemd-cgroup'] });
+  t.equal(r.code, 0, r.stderr);
+  // systemd nests "a-b-c.slice" as a.slice/a-b.slice/a-b-c.slice
+  const nested = `/runts.slice/runts-test.slice/${slice}/runts-sd.scope`;
+  t.match(r.stdout.trim(), new RegExp(`^\\d+:pids:${nested.replace(/[.]/g, '\\.')}$`), 'the scope under its nested slices');
+  t.match(r.stderr, /level=warning msg="systemd is not running: cgroupsPath .* is placed at /);
+  t.notOk(fs.existsSync(`/sys/fs/cgroup/pids${nested}`), 'removed with the container');
+});

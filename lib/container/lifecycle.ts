@@ -72,6 +72,11 @@ function moveNetDevice(hostName: string, name: string, pid: number): void {
   if (r.status !== 0) throw new RuntsError(`/linux/netDevices/${hostName}: ${r.stderr.trim() || 'ip link set failed'}`);
 }
 
+/** sd_booted(3): systemd made /run/systemd/system */
+function systemdRunning(): boolean {
+  return fs.existsSync('/run/systemd/system');
+}
+
 function loadSpec(bundle: string): Spec {
   try {
     return loadConfig(bundle);
@@ -133,6 +138,9 @@ export function create(store: Store, o: CreateOptions): Created {
     if (rc < 0) throw new RuntsError(`mkfifo ${fifo}: errno ${-rc}`);
     const layout = hostLayout();
     const cgroupPath = resolveCgroupPath(spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
+    // no systemd to ask for a scope: say where the container went instead
+    if (o.systemdCgroup && !systemdRunning())
+      o.warn(`systemd is not running: cgroupsPath "${spec.linux?.cgroupsPath ?? ''}" is placed at ${cgroupPath} on cgroupfs`);
     placement = prepareCgroups(layout, cgroupPath);
     // limits go in before the init is placed there and runs anything
     if (spec.linux?.resources) managerFor(layout, placement.paths).apply(spec.linux.resources, spec.linux.devices);
