@@ -189,7 +189,7 @@ t.test('applyWrites on a fake cgroupfs directory', async (t) => {
   t.equal(fs.readFileSync(path.join(paths.pids, 'pids.max'), 'utf8'), '5');
   t.throws(() => resourceWrites({ cpu: { cpus: '0' } }, facts), /\/linux\/resources\/cpu: the cpuset cgroup controller is not available/);
   fs.mkdirSync(path.join(paths.pids, 'pids.max.d'));
-  t.throws(() => applyWrites(paths, [{ controller: 'pids', file: 'pids.max.d', value: '1', field: '/linux/resources/pids/limit' }]), /^\/linux\/resources\/pids\/limit: write "1" to .*pids.max.d: illegal operation on a directory$/);
+  t.throws(() => applyWrites(paths, [{ controller: 'pids', file: 'pids.max.d', value: '1', field: '/linux/resources/pids/limit' }]), /^\/linux\/resources\/pids\/limit: write "1" to .*pids.max.d: is a directory$/);
 });
 
 t.test('v2 device filter program', async (t) => {

@@ -495,58 +495,65 @@ static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 	close(fd);
 }
 
-static void make_device(int rootfd, const struct plan_device *d, char *scratch)
+/* The directory that holds `path` inside the root (made on the way when
+ * `create`); *name is set to the last component. */
+static int open_parent_in_root(int rootfd, const char *path, int create, char *scratch, const char **name, const char *step)
 {
-	char target[32];
-	const char *rel = d->path;
-	size_t j;
+	size_t j = s_len(path);
 	int pfd;
-	/* parent directory, made as needed */
-	j = s_len(rel);
-	while (j > 0 && rel[j - 1] != '/')
+	while (j > 0 && path[j - 1] != '/')
 		j--;
+	*name = path + j;
 	if (j <= 1) {
 		pfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
 	} else {
-		memcpy(scratch, rel, j - 1);
+		memcpy(scratch, path, j - 1);
 		scratch[j - 1] = 0;
-		pfd = mkpath_in_root(rootfd, scratch, 0, "create device directory");
+		pfd = create ? mkpath_in_root(rootfd, scratch, 0, step) : open_in_root(rootfd, scratch, O_PATH | O_DIRECTORY);
 	}
 	if (pfd < 0)
-		fail("create device", d->path, errno);
+		fail(step, path, errno);
+	return pfd;
+}
+
+static void make_device(int rootfd, const struct plan_device *d, char *scratch)
+{
+	char target[32];
+	const char *name;
+	struct stat st;
+	int pfd = open_parent_in_root(rootfd, d->path, 1, scratch, &name, "create device directory"), fd;
 	if (d->bind) {
-		int fd = mkpath_in_root(rootfd, d->path, 1, "create device");
+		fd = mkpath_in_root(rootfd, d->path, 1, "create device");
 		if (mount(d->path, fd_path(target, fd), NULL, MS_BIND, NULL) < 0)
 			fail("bind mount device", d->path, errno);
 		close(fd);
-	} else {
-		if (mknodat(pfd, rel + j, d->mode, makedev(d->major, d->minor)) < 0 && errno != EEXIST)
-			fail("mknod device", d->path, errno);
-		if (fchownat(pfd, rel + j, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
-			fail("chown device", d->path, errno);
-		if (fchmodat(pfd, rel + j, d->mode & 07777, 0) < 0)
-			fail("chmod device", d->path, errno);
+		close(pfd);
+		return;
 	}
+	if (mknodat(pfd, name, d->mode, makedev(d->major, d->minor)) < 0 && errno != EEXIST)
+		fail("mknod device", d->path, errno);
+	/* whatever is there now is checked through an fd that never follows a
+	 * symlink: an image's /dev/x -> /etc/shadow must not get chowned */
+	fd = openat(pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		fail("open device", d->path, errno);
+	if (fstat(fd, &st) < 0)
+		fail("stat device", d->path, errno);
+	if ((st.st_mode & S_IFMT) != (d->mode & S_IFMT) || (!S_ISFIFO(st.st_mode) && st.st_rdev != makedev(d->major, d->minor)))
+		fail("a different file is in the device's place", d->path, EEXIST);
+	if (fchownat(fd, "", d->uid, d->gid, AT_EMPTY_PATH) < 0)
+		fail("chown device", d->path, errno);
+	if (chmod(fd_path(target, fd), d->mode & 07777) < 0)
+		fail("chmod device", d->path, errno);
+	close(fd);
 	close(pfd);
 }
 
 static void make_link(int rootfd, const struct plan_devlink *l, char *scratch)
 {
-	const char *rel = l->path;
-	size_t j = s_len(rel);
-	int pfd;
-	while (j > 0 && rel[j - 1] != '/')
-		j--;
-	if (j <= 1) {
-		pfd = open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
-	} else {
-		memcpy(scratch, rel, j - 1);
-		scratch[j - 1] = 0;
-		pfd = open_in_root(rootfd, scratch, O_PATH | O_DIRECTORY);
-	}
-	if (pfd < 0)
-		fail("create symlink", l->path, errno);
-	if (symlinkat(l->target, pfd, rel + j) < 0 && errno != EEXIST)
+	const char *name;
+	int pfd = open_parent_in_root(rootfd, l->path, 0, scratch, &name, "create symlink");
+	if (symlinkat(l->target, pfd, name) < 0 && errno != EEXIST)
 		fail("create symlink", l->path, errno);
 	close(pfd);
 }

@@ -9,29 +9,6 @@
 #include "napi_util.h"
 #include "plan.h"
 
-static char *dup_str(napi_env env, napi_value obj, const char *key, int *ok)
-{
-	napi_value v;
-	size_t len = 0;
-	char *s;
-	if (!*ok)
-		return NULL;
-	if (napi_get_named_property(env, obj, key, &v) != napi_ok ||
-	    napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-		throw_field(env, key, "a string");
-		*ok = 0;
-		return NULL;
-	}
-	s = malloc(len + 1);
-	if (!s) {
-		*ok = 0;
-		napi_throw_error(env, NULL, "out of memory");
-		return NULL;
-	}
-	napi_get_value_string_utf8(env, v, s, len + 1, &len);
-	return s;
-}
-
 static char *str_value(napi_env env, napi_value v, const char *what, int *ok)
 {
 	size_t len = 0;
@@ -51,6 +28,19 @@ static char *str_value(napi_env env, napi_value v, const char *what, int *ok)
 	}
 	napi_get_value_string_utf8(env, v, s, len + 1, &len);
 	return s;
+}
+
+static char *dup_str(napi_env env, napi_value obj, const char *key, int *ok)
+{
+	napi_value v;
+	if (!*ok)
+		return NULL;
+	if (napi_get_named_property(env, obj, key, &v) != napi_ok) {
+		throw_field(env, key, "a string");
+		*ok = 0;
+		return NULL;
+	}
+	return str_value(env, v, key, ok);
 }
 
 static int64_t get_i64(napi_env env, napi_value obj, const char *key, int *ok)

@@ -2,6 +2,7 @@
 // (TypeScript), the init's pid is written into cgroup.procs by the addon while
 // the init waits, before it runs anything. Resource limits are written between
 // the two (managerFor(...).apply), so the init never runs unlimited.
+import { errnoText } from '../errno';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Layout } from './layout';
@@ -109,26 +110,6 @@ export interface CgroupManager {
   pids(): number[];
 }
 
-// the kernel's words (Go and so runc print strerror), where libuv has its own
-const STRERROR: Record<string, string> = {
-  EBUSY: 'device or resource busy',
-  EINVAL: 'invalid argument',
-  EPERM: 'operation not permitted',
-  EACCES: 'permission denied',
-  ENOENT: 'no such file or directory',
-  ENOSPC: 'no space left on device',
-  ERANGE: 'numerical result out of range',
-  EOPNOTSUPP: 'operation not supported',
-  ENODEV: 'no such device',
-};
-
-/** "EINVAL: invalid argument, write" -> "invalid argument" */
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (err.code && STRERROR[err.code]) return STRERROR[err.code];
-  const m = /^[A-Z0-9]+: ([^,]+)/.exec(err.message ?? '');
-  return m ? m[1] : String(err.message ?? e);
-}
 
 function sleepMs(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);

@@ -11,34 +11,11 @@ import type { FlagValues } from './args';
 import { bool, str } from './args';
 import type { Command, GlobalOptions } from './command';
 import { RuntsError } from './command';
+import { errnoText } from '../errno';
 import { defaultSpec, formatSpec } from '../config/default-spec';
 
 const SPEC_CONFIG = 'config.json';
 
-// Go's syscall.Errno strings for the errors this command can meet.
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOTDIR: 'not a directory',
-  EISDIR: 'is a directory',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EIO: 'input/output error',
-  ETXTBSY: 'text file busy',
-  EEXIST: 'file exists',
-  EBUSY: 'device or resource busy',
-  EINVAL: 'invalid argument',
-};
-
-function errnoText(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  // Node: "EACCES: permission denied, open '/x'" -> "permission denied"
-  return ERRNO_TEXT[String(err.code)] ?? String(err.message).replace(/^[A-Z0-9]+: ([^,]*)[^]*$/, '$1');
-}
 
 /** What runc's os.Chdir(bundle) would report, without changing our cwd. */
 function checkBundle(bundle: string): void {

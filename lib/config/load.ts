@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ErrorObject } from 'ajv';
+import { errnoText } from '../errno';
 import { validateConfig, validateProcess } from './validate.generated';
 import type { Process, Spec } from './types';
 
@@ -38,29 +39,22 @@ export function loadConfig(bundleDir: string): Spec {
  * `file` is used in messages only.
  */
 export function parseConfig(text: string, file: string): Spec {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    if (!(e instanceof SyntaxError)) throw e;
-    data = parseJson5(text, file);
-  }
-  return checkSpec(data, file, text);
+  return checkSpec(parseText(text, file), file, text);
 }
 
-/**
- * Validates an already parsed config. With `text` (the source it was parsed
- * from) messages carry a line:column.
- */
-/** A process.json (runtime-spec "process" object, for exec --process), checked like config.json. */
-export function parseProcess(text: string, file: string): Process {
-  let data: unknown;
+/** JSON.parse first; json5 (loaded only now) on a syntax error, for comments and trailing commas. */
+function parseText(text: string, file: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     if (!(e instanceof SyntaxError)) throw e;
-    data = parseJson5(text, file);
+    return parseJson5(text, file);
   }
+}
+
+/** A process.json (runtime-spec "process" object, for exec --process), checked like config.json. */
+export function parseProcess(text: string, file: string): Process {
+  const data = parseText(text, file);
   if (!validateProcess(data)) throw new ConfigError(formatError(pickError(validateProcess.errors ?? []), data, file, text));
   const proc = data as Process;
   checkUnique(
@@ -83,6 +77,10 @@ export function loadProcess(file: string): Process {
   return parseProcess(text, path.basename(file));
 }
 
+/**
+ * Validates an already parsed config. With `text` (the source it was parsed
+ * from) messages carry a line:column.
+ */
 export function checkSpec(data: unknown, file: string, text?: string): Spec {
   checkVersion(data, file);
   if (!validateConfig(data)) {
@@ -135,18 +133,8 @@ function parseJson5(text: string, file: string): unknown {
 
 function fsErrorMessage(e: unknown, file: string): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const strerror: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-    ELOOP: 'too many levels of symbolic links',
-    ENAMETOOLONG: 'file name too long',
-  };
   if (code === 'EISDIR') return `read ${file}: is a directory`;
-  if (code && strerror[code]) return `open ${file}: ${strerror[code]}`;
-  return `open ${file}: ${e instanceof Error ? e.message : String(e)}`;
+  return `open ${file}: ${errnoText(e)}`;
 }
 
 // ---- semantic checks the schema cannot express ----
