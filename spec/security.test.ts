@@ -85,3 +85,24 @@ t.test('CVE-2019-16884: procfs is never mounted through a symlinked /proc', asyn
   t.same(mountsMention(rootfs), [], 'nothing left mounted');
   t.notOk(fs.existsSync(path.join(s.root, 'symproc')), 'nothing left in the state root');
 });
+
+t.test('a symlink in the image where a device goes is never followed (device chown/chmod)', async (t) => {
+  const s = new Sandbox(t);
+  const victim = path.join(s.dir, 'victim');
+  fs.writeFileSync(victim, 'host file\n', { mode: 0o600 });
+  const b = s.bundle(
+    (c) => {
+      // no tmpfs over /dev: the image's own /dev is used
+      c.mounts = c.mounts.filter((m: any) => m.destination !== '/dev');
+      c.linux.devices = [{ type: 'c', path: '/dev/fuse', major: 10, minor: 229, fileMode: 0o666, uid: 1000, gid: 1000 }];
+    },
+    { copyRootfs: true },
+  );
+  fs.symlinkSync(victim, path.join(b, 'rootfs', 'dev', 'fuse'));
+  const r = s.run(['run', '-b', b, 'devlink']);
+  t.equal(r.code, 1);
+  t.match(errorMessage(r.stderr), 'a different file is in the device\'s place /dev/fuse');
+  const st = fs.statSync(victim);
+  t.equal(st.mode & 0o777, 0o600, 'the host file keeps its mode');
+  t.equal(st.uid, 0, 'and its owner');
+});
