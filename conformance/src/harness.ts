@@ -124,10 +124,14 @@ export class Sandbox {
   readonly root: string;
   readonly cgroupParent: string;
   readonly ids = new Set<string>();
+  /** mounts the test itself made on the host (unmounted first by cleanup, not reported) */
+  readonly ownMounts: string[] = [];
   private n = 0;
 
   constructor(readonly runtime: string, base: string, readonly testId: string) {
     this.dir = fs.mkdtempSync(path.join(base, 'runts-conf-'));
+    // a user namespace's root must be able to reach the rootfs
+    fs.chmodSync(this.dir, 0o755);
     this.root = path.join(this.dir, 'state');
     this.cgroupParent = '/' + path.basename(this.dir);
   }
@@ -249,6 +253,7 @@ export class Sandbox {
       if (s) this.run(['delete', '--force', id], { timeout: 10000 });
     }
     for (const d of this.cgroupDirs()) rmCgroupTree(d);
+    for (const m of [...this.ownMounts].reverse()) spawnSync('umount', ['-l', m]);
     const mounts = fs
       .readFileSync('/proc/self/mountinfo', 'utf8')
       .split('\n')

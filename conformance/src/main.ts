@@ -164,6 +164,7 @@ function main(argv: string[]): number {
   const selected = TESTS.filter((t) => !filter || filter.test(t.id));
 
   const base = fs.mkdtempSync(path.join(args.get('tmpdir') ?? os.tmpdir(), 'runts-conf-run-'));
+  fs.chmodSync(base, 0o755);
   const results = runtimes.map(() => new Map<string, Outcome>());
   const leftovers: string[] = [];
   const started = Date.now();
