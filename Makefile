@@ -7,7 +7,7 @@ NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
 ROOTFS := bundles/busybox/rootfs
 TESTS ?= spec/*.test.ts
 
-.PHONY: all build addon validator ts deps rootfs test demo clean bench bench-run
+.PHONY: all build addon validator ts deps rootfs test demo clean bench bench-run conformance conformance-build conformance-selftest
 
 all: build
 
@@ -57,5 +57,25 @@ bench-run: bench/build/measure
 bench/build/measure: bench/measure.c
 	mkdir -p bench/build && $(CC) -O2 -Wall -Wextra -o $@ $<
 
+# the OCI conformance suite (conformance/): RUNTIME=/path/to/runtime, or several
+# comma-separated (the last is the reference: RUNTIME=runts,runc fails when runc
+# passes a statement runts fails). CONFORMANCE_ARGS="--filter REGEX --json FILE"
+RUNTIME ?= runts
+conformance: conformance-build
+	conformance/bin/runts-conformance --runtime $(RUNTIME) $(CONFORMANCE_ARGS)
+
+conformance-build: conformance/build/probe conformance/build/js/main.js
+
+conformance/build/probe: conformance/probe/probe.c
+	mkdir -p conformance/build && $(CC) -static -O2 -Wall -Wextra -o $@ $<
+
+conformance/build/js/main.js: $(wildcard conformance/src/*.ts conformance/src/tests/*.ts) conformance/tsconfig.json | node_modules/.package-lock.json
+	node_modules/.bin/tsc -p conformance
+
+# the suite against deliberately broken runtimes: each must be caught by its tests
+conformance-selftest: conformance-build
+	conformance/selftest/run.sh $(RUNTIME)
+
 clean:
+	rm -rf conformance/build
 	rm -rf dist addon/build lib/config/validate.generated.ts $(ROOTFS) .tap bench/build
