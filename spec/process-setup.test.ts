@@ -184,3 +184,16 @@ t.test('--preserve-fds and socket activation (LISTEN_FDS) pass fds into the cont
   t.equal(activated.status, 0, activated.stderr);
   t.match(activated.stdout, /^through fd 3\nLISTEN_FDS=1 LISTEN_PID=1\n/);
 });
+
+t.test('a session keyring of the container\'s own, unless --no-new-keyring', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.linux.maskedPaths = c.linux.maskedPaths.filter((p: string) => p !== '/proc/keys');
+    // /proc/keys lists the keyrings the process can view; the name tells the container's own
+    c.process.args = ['sh', '-c', 'grep -c "keyring *_ses.keyring-test:" /proc/keys'];
+  });
+  const own = s.run(['run', '-b', b, 'keyring-test']);
+  t.equal(own.stdout.trim(), '1', '_ses.<id> as runc names it');
+  const none = s.run(['run', '--no-new-keyring', '-b', b, 'keyring-test']);
+  t.equal(none.stdout.trim(), '0', 'none with --no-new-keyring');
+});

@@ -850,6 +850,30 @@ static void setup_rootfs(const struct plan *p)
 	}
 }
 
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define KEYCTL_SETPERM 5
+#endif
+
+/* A session keyring of the container's own, as runc makes one: possessor
+ * may do everything, the user may view/read/write/search/link/setattr. A
+ * kernel without keys (ENOSYS) or one that refuses keyrings to this user
+ * namespace (EACCES, EPERM) is not an error, as for runc. */
+static void join_session_keyring(const struct plan *p)
+{
+	long key;
+	if (!p->session_keyring[0])
+		return;
+	key = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, p->session_keyring, 0, 0, 0);
+	if (key < 0) {
+		if (errno == ENOSYS || errno == EACCES || errno == EPERM || errno == EDQUOT)
+			return;
+		fail("join session keyring", p->session_keyring, errno);
+	}
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f3f0000, 0, 0) < 0)
+		fail("set session keyring permissions", p->session_keyring, errno);
+}
+
 /* The kernel's struct sched_attr (sched_setattr(2)); glibc has no wrapper. */
 struct kernel_sched_attr {
 	uint32_t size;
@@ -1085,6 +1109,7 @@ static void init_stage2(const struct plan *p)
 	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
 	if (p->seccomp.insns && p->seccomp.early)
 		load_seccomp(p);
+	join_session_keyring(p);
 	apply_attrs(p);
 	set_user_and_caps(p);
 	if (p->umask >= 0)

@@ -287,6 +287,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 	p->fifo_path = dup_str(env, o, "fifoPath", &ok);
 	p->pause_for_hooks = get_bool(env, o, "pauseForHooks", &ok);
 	p->exec = get_bool(env, o, "exec", &ok);
+	p->session_keyring = dup_str(env, o, "sessionKeyring", &ok);
 	p->terminal = get_bool(env, o, "terminal", &ok);
 	p->console_socket = dup_str(env, o, "consoleSocket", &ok);
 	p->console_rows = (unsigned short)get_i64(env, o, "consoleHeight", &ok);
@@ -382,6 +383,7 @@ void plan_free(struct plan *p)
 	free(p->rlimits);
 	free(p->fifo_path);
 	free(p->console_socket);
+	free(p->session_keyring);
 	free(p->groups);
 	free(p->cwd);
 	free_strv(p->argv, -1);

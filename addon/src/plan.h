@@ -111,6 +111,9 @@ struct plan {
 	int pause_for_hooks;
 	/* exec: join a running container; no rootfs, hostname or sysctl set-up */
 	int exec;
+	/* a new session keyring of this name, so the container cannot see the
+	 * host's keys; "" for none (--no-new-keyring, exec) */
+	char *session_keyring;
 
 	/* process.terminal: make a pty and send its master over console_fd,
 	 * a socket the parent connected to --console-socket (or a socketpair

@@ -27,6 +27,7 @@ export const command: Command = {
       pidFile: str(flags, 'pid-file'),
       consoleSocket: str(flags, 'console-socket'),
       noPivot: bool(flags, 'no-pivot'),
+      noNewKeyring: bool(flags, 'no-new-keyring'),
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,
       warn: (m) => logWarning(g, m),

@@ -76,6 +76,7 @@ export const command: Command = {
         consoleSocket: str(flags, 'console-socket'),
         foreground: !detach,
         noPivot: bool(flags, 'no-pivot'),
+      noNewKeyring: bool(flags, 'no-new-keyring'),
         preserveFds: int(flags, 'preserve-fds') ?? 0,
         systemdCgroup: g.systemdCgroup,
         warn,

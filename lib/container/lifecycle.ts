@@ -31,6 +31,7 @@ export interface CreateOptions {
   /** a foreground run: a terminal's master comes back instead of going to a socket */
   foreground?: boolean;
   noPivot: boolean;
+  noNewKeyring?: boolean;
   preserveFds: number;
   systemdCgroup: boolean;
   warn(message: string): void;
@@ -157,6 +158,7 @@ export function create(store: Store, o: CreateOptions): Created {
         spec: listen ? withListenFds(spec, listen) : spec,
         bundle,
         noPivot: o.noPivot,
+        noNewKeyring: o.noNewKeyring,
         fifoPath: fifo,
         consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
         preserveFds: listen + o.preserveFds,

@@ -16,6 +16,8 @@ export interface PlanInput {
   /** absolute bundle directory */
   bundle: string;
   noPivot: boolean;
+  /** --no-new-keyring: the container keeps the caller's session keyring */
+  noNewKeyring?: boolean;
   fifoPath: string;
   /** --console-socket; "" hands the pty master back to the caller */
   consoleSocket: string;
@@ -351,6 +353,8 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
     consoleSocket: input.consoleSocket,
     exec: false,
+    // runc names it after the container: _ses.<id>
+    sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
     preserveFds: input.preserveFds,
     attrs,
     ...procPart,

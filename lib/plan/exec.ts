@@ -68,6 +68,7 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
     pauseForHooks: false,
     consoleSocket: input.consoleSocket,
     exec: true,
+    sessionKeyring: '',
     preserveFds: input.preserveFds,
     attrs,
     ...processPlan(input.process, spec, input),

@@ -127,6 +127,8 @@ export interface LaunchPlan {
    * join, the process only chroots into rootfs.
    */
   exec: boolean;
+  /** a new session keyring of this name for the container ("" for none: --no-new-keyring, exec) */
+  sessionKeyring: string;
 
   /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
   terminal: boolean;
