@@ -34,7 +34,7 @@ function opt(name, dflt) {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : dflt;
 }
-const REPS = Number(opt('--reps', process.env.BENCH_REPS ?? '15'));
+const REPS = Number(opt('--reps', process.env.BENCH_REPS ?? '20'));
 const JSON_STDOUT = argv.includes('--json');
 const OUT = opt('--out', path.join(TOP, 'bench', 'results.json'));
 const RUNTS = opt('--runts', path.join(TOP, 'bin', 'runts'));
