@@ -28,5 +28,5 @@ export function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err && err.code && STRERROR[err.code]) return STRERROR[err.code];
   const m = /^[A-Z0-9]+: ([^,]+)/.exec(err?.message ?? '');
-  return m ? m[1] : String(err?.message ?? e);
+  return m ? m[1] : (err?.message ?? err?.code ?? String(e));
 }

@@ -117,3 +117,8 @@ export function seccompFlagSupported(bit: number): boolean {
 export function seccompArchSupported(token: number): boolean {
   return load().seccompArchSupported(token);
 }
+
+/** "EEXIST" for 17: node's name of an errno number, for errnoText */
+export function errnoName(n: number): string {
+  return Object.entries(require('node:os').constants.errno as Record<string, number>).find(([, v]) => v === n)?.[0] ?? `errno ${n}`;
+}

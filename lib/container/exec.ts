@@ -8,7 +8,7 @@ import { hostFeatures } from '../host';
 import * as native from '../native';
 import { buildExecPlan } from '../plan/exec';
 import { PlanError } from '../plan/build';
-import { describeFailure, writePidFile } from './lifecycle';
+import { describeFailure, readPasswd, writePidFile } from './lifecycle';
 import { canExec } from './status';
 import type { Store } from './store';
 
@@ -67,12 +67,7 @@ export function execInContainer(store: Store, o: ExecOptions): Execed {
   if (s === 'paused' && !o.ignorePaused) throw new RuntsError('cannot exec in a paused container (use --ignore-paused to override)');
   if (!canExec(s) && s !== 'paused') throw new RuntsError('cannot exec in a stopped container');
   checkConsole(o.process, o);
-  let passwd: string | undefined;
-  try {
-    passwd = fs.readFileSync(path.join(rec.rootfs, 'etc/passwd'), 'utf8');
-  } catch {
-    passwd = undefined;
-  }
+  const passwd = readPasswd(rec.rootfs);
   let plan;
   try {
     plan = buildExecPlan({

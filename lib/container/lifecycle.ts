@@ -12,9 +12,10 @@ import { ConfigError, loadConfig } from '../config/load';
 import type { Spec } from '../config/types';
 import * as native from '../native';
 import { buildPlan, PlanError } from '../plan/build';
+import { errnoText } from '../errno';
 import { hostFeatures } from '../host';
 import { runHooks, runHooksLogged, type HookState } from '../hooks';
-import type { NativeFailure } from '../plan/types';
+import { NS_PROC_FILE, type NativeFailure } from '../plan/types';
 import { readProcStat, isSameProcess } from './proc';
 import { canDelete, canKill, canStart, type Status } from './status';
 import { rfc3339Nano, type ContainerRecord, type Store } from './store';
@@ -95,6 +96,15 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/** The container's /etc/passwd, for HOME (undefined when it has none) */
+export function readPasswd(rootfs: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(rootfs, 'etc/passwd'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writes the pid file the way runc does: a temporary file renamed into place. */
 export function writePidFile(file: string, pid: number): void {
   const abs = path.resolve(file);
@@ -136,7 +146,7 @@ export function create(store: Store, o: CreateOptions): Created {
   try {
     const fifo = store.fifoPath(o.id);
     const rc = native.mkfifo(fifo, 0o622);
-    if (rc < 0) throw new RuntsError(`mkfifo ${fifo}: errno ${-rc}`);
+    if (rc < 0) throw new RuntsError(`mkfifo ${fifo}: ${errnoText({ code: native.errnoName(-rc) })}`);
     const layout = hostLayout();
     const cgroupPath = resolveCgroupPath(spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
     // no systemd to ask for a scope: say where the container went instead
@@ -145,12 +155,7 @@ export function create(store: Store, o: CreateOptions): Created {
     placement = prepareCgroups(layout, cgroupPath);
     // limits go in before the init is placed there and runs anything
     if (spec.linux?.resources) managerFor(layout, placement.paths).apply(spec.linux.resources, spec.linux.devices);
-    let passwd: string | undefined;
-    try {
-      passwd = fs.readFileSync(path.join(rootfs, 'etc/passwd'), 'utf8');
-    } catch {
-      passwd = undefined;
-    }
+    const passwd = readPasswd(rootfs);
     const listen = listenFds();
     let plan;
     try {
@@ -189,9 +194,8 @@ export function create(store: Store, o: CreateOptions): Created {
     for (const [hostName, dev] of Object.entries(spec.linux?.netDevices ?? {})) moveNetDevice(hostName, dev.name ?? hostName, pid);
     const st = readProcStat(pid);
     if (!st) throw new RuntsError('container init exited during setup');
-    const nsTypes: Record<string, string> = { pid: 'pid', network: 'net', mount: 'mnt', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', time: 'time' };
     const namespacePaths: Record<string, string> = {};
-    for (const ns of spec.linux?.namespaces ?? []) namespacePaths[ns.type] = ns.path ?? `/proc/${pid}/ns/${nsTypes[ns.type]}`;
+    for (const ns of spec.linux?.namespaces ?? []) namespacePaths[ns.type] = ns.path ?? `/proc/${pid}/ns/${NS_PROC_FILE[ns.type]}`;
     const rec: ContainerRecord = {
       id: o.id,
       pid,

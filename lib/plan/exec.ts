@@ -3,7 +3,7 @@
 import type { Process, Spec } from '../config/types';
 import { AttrError, planAttrs } from './attrs';
 import { PlanError, processPlan, type ProcessPlanInput } from './build';
-import { NS_FLAGS, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
+import { NS_FLAGS, NS_PROC_FILE, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
 
 export interface ExecPlanInput extends ProcessPlanInput {
   spec: Spec;
@@ -18,22 +18,11 @@ export interface ExecPlanInput extends ProcessPlanInput {
   preserveFds: number;
 }
 
-const NS_FILE: Record<NamespaceType, string> = {
-  pid: 'pid',
-  network: 'net',
-  mount: 'mnt',
-  ipc: 'ipc',
-  uts: 'uts',
-  user: 'user',
-  cgroup: 'cgroup',
-  time: 'time',
-};
-
 export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
   const types = Object.keys(input.namespacePaths) as NamespaceType[];
   // the init's own /proc/<pid>/ns files: a namespace it was given by path is
   // the same one, and this way a namespace file that was since unmounted still works
-  const joins: NsJoin[] = types.map((type) => ({ type, flag: NS_FLAGS[type], path: `/proc/${input.initPid}/ns/${NS_FILE[type]}` }));
+  const joins: NsJoin[] = types.map((type) => ({ type, flag: NS_FLAGS[type], path: `/proc/${input.initPid}/ns/${NS_PROC_FILE[type]}` }));
   const rank = (t: string): number => (t === 'user' ? 0 : t === 'mount' ? 2 : 1);
   joins.sort((a, b) => rank(a.type) - rank(b.type));
   const spec: Spec = { ...input.spec, process: input.process, linux: { ...input.spec.linux, timeOffsets: undefined } };

@@ -18,6 +18,18 @@ export const NS_FLAGS = {
 } as const;
 export type NamespaceType = keyof typeof NS_FLAGS;
 
+/** the file of each namespace under /proc/<pid>/ns */
+export const NS_PROC_FILE: Record<NamespaceType, string> = {
+  pid: 'pid',
+  network: 'net',
+  mount: 'mnt',
+  ipc: 'ipc',
+  uts: 'uts',
+  user: 'user',
+  cgroup: 'cgroup',
+  time: 'time',
+};
+
 export interface NsJoin {
   type: NamespaceType;
   /** the CLONE_NEW* bit, given to setns() as nstype so the kernel checks the file */
