@@ -226,7 +226,7 @@ function main(argv: string[]): number {
         .flatMap((t) => runtimes.map((rt, i) => ({ rt, t, o: results[i].get(t) })))
         .filter((x) => x.o?.status === 'fail')
         .map((x) => `#       ${x.rt.name} ${x.t}: ${x.o!.detail.join('; ').replace(/\n/g, ' ').slice(0, 300)}`);
-      diffs.push(`# ${runtimes.map((r, i) => `${r.name}=${st[i]}`).join(' ')}  ${s.id}\n#     ${s.text.slice(0, 160)}\n${failing.join('\n')}`);
+      diffs.push([`# ${runtimes.map((r, i) => `${r.name}=${st[i]}`).join(' ')}  ${s.id}`, `#     ${s.text.slice(0, 160)}`, ...failing].join('\n'));
       for (let i = 0; i < ref; i++) if (st[i] === 'fail' && st[ref] === 'pass') regressions++;
     }
     console.log('#');
