@@ -1,4 +1,4 @@
-// The state store: <root>/<id>/state.json written atomically (tmp + fsync +
+// The state store: <root>/<id>/state.json written atomically (tmp +
 // rename). Creating the <root>/<id> directory is the lock for an id: mkdir is
 // atomic, so of two concurrent creates exactly one wins.
 import * as fs from 'node:fs';
@@ -68,8 +68,9 @@ export class Store {
     const tmp = `${file}.${process.pid}.tmp`;
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
+      // no fsync: the state lives on /run (tmpfs) and dies with a reboot,
+      // as the containers do; rename alone keeps readers from a torn file
       fs.writeSync(fd, JSON.stringify(rec));
-      fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
