@@ -165,3 +165,12 @@ t.test('CVE-2019-5736 / CVE-2016-9962: during exec set-up a container process re
   const denied = path.join(rootfs, 'tmp', 'denied');
   t.comment(`the watcher was refused ${fs.existsSync(denied) ? fs.readFileSync(denied, 'utf8').trim() : 0} times while execs were set up`);
 });
+
+t.test('the container\'s seccomp filter applies to exec\'d processes too', async (t) => {
+  const { s } = running(t, (c) => {
+    c.linux.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 28 }] };
+  });
+  const r = s.run(['exec', 'ex', 'sh', '-c', 'grep "^Seccomp:" /proc/self/status; mkdir /tmp/x-$$ 2>&1']);
+  t.match(r.stdout, /^Seccomp:\t2$/m, 'filter mode');
+  t.match(r.stdout, 'No space left on device', 'the errnoRet of the rule');
+});
