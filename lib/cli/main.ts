@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Command> = {
   update: () => require('./update').command,
   events: () => require('./events').command,
   ps: () => require('./ps').command,
+  checkpoint: () => require('./checkpoint').checkpoint,
+  restore: () => require('./checkpoint').restore,
 };
 
 const GLOBAL_FLAGS: FlagSpec[] = [
