@@ -17,7 +17,7 @@ t.test('config.json errors name the field', async (t) => {
   const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
     ['unknown namespace type', (c) => c.linux.namespaces.push({ type: 'bogus' }), /\/linux\/namespaces\/\d+\/type: .*allowed values/],
     ['bad capability name', (c) => c.process.capabilities.bounding.push('chown'), /\/process\/capabilities\/bounding\/3: /],
-    ['relative mount destination', (c) => c.mounts.push({ destination: 'mnt', type: 'tmpfs', source: 'tmpfs' }), /\/mounts\/\d+\/destination: /],
+    ['empty mount destination', (c) => c.mounts.push({ destination: '', type: 'tmpfs', source: 'tmpfs' }), /\/mounts\/\d+\/destination: /],
     ['relative cwd', (c) => (c.process.cwd = 'tmp'), /\/process\/cwd: /],
     ['uid of the wrong type', (c) => (c.process.user.uid = 'root'), /\/process\/user\/uid: must be integer/],
     ['unknown rlimit', (c) => (c.process.rlimits = [{ type: 'RLIMIT_FOO', soft: 1, hard: 1 }]), /\/process\/rlimits\/0\/type: /],

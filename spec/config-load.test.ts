@@ -122,8 +122,8 @@ function cases(): BadCase[] {
   list.push({ name: 'unknown namespace type', text: e.text, pointer: '/linux/namespaces/3/type', at: e.at + 8, match: /\[enum\]/ });
   e = edit(RUNC, '"CAP_KILL"', '"kill"');
   list.push({ name: 'bad capability name', text: e.text, pointer: '/process/capabilities/bounding/1', at: e.at, match: /CAP_/ });
-  e = edit(RUNC, '"destination": "/dev/shm"', '"destination": "dev/shm"');
-  list.push({ name: 'relative mount destination', text: e.text, pointer: '/mounts/3/destination', at: e.at + 15, match: /absolute path/ });
+  e = edit(RUNC, '"destination": "/dev/shm"', '"destination": ""');
+  list.push({ name: 'empty mount destination', text: e.text, pointer: '/mounts/3/destination', at: e.at + 15, match: /must NOT have fewer than 1 characters/ });
   e = edit(RUNC, '"cwd": "/"', '"cwd": "tmp"');
   list.push({ name: 'relative process.cwd', text: e.text, pointer: '/process/cwd', at: e.at + 7, match: /absolute path/ });
   e = edit(RUNC, '"ociVersion": "1.0.2-dev",', '');

@@ -103,20 +103,28 @@ t.test('a hook past its timeout is killed and fails the create', async (t) => {
   t.notOk(fs.existsSync(path.join(s.root, 'slow')));
 });
 
-t.test('a failing startContainer hook fails start and stops the container; poststart/poststop failures only warn', async (t) => {
+t.test('a failing startContainer or poststart hook fails start and destroys the container (runtime.md step 12); poststop failures only warn', async (t) => {
   const s = new Sandbox(t);
-  const { b } = hookBundle(s, () => ({ startContainer: [{ path: '/bin/false' }] }), ['sleep', '30']);
-  t.equal(s.run(['create', '-b', b, 'sc'], { detached: true }).code, 0);
-  const r = s.run(['start', 'sc']);
-  t.equal(r.code, 1);
-  t.match(errorMessage(r.stderr), 'error running startContainer hook #0: exit status 1');
-  t.equal(readState(s, 'sc').status, 'stopped', 'the container was stopped');
-  t.equal(s.run(['delete', 'sc']).code, 0);
+  for (const name of ['startContainer', 'poststart'] as const) {
+    const { b, log } = hookBundle(
+      s,
+      (log, script) => ({ [name]: [{ path: '/bin/false' }], poststop: [hook(script, 'poststop', log)] }),
+      ['sleep', '30'],
+    );
+    const id = `fail-${name}`;
+    t.equal(s.run(['create', '-b', b, id], { detached: true }).code, 0);
+    const pid = readState(s, id).pid;
+    const r = s.run(['start', id]);
+    t.equal(r.code, 1, `${name}: start fails`);
+    t.match(errorMessage(r.stderr), `error running ${name} hook #0: exit status 1`);
+    t.equal(errorMessage(s.run(['state', id]).stderr), 'container does not exist', 'the container is destroyed');
+    t.ok(await eventually(() => !fs.existsSync(`/proc/${pid}/status`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))), 'its process is gone');
+    t.match(fs.readFileSync(log, 'utf8'), /^poststop status=stopped/m, 'and poststop ran');
+  }
 
-  const { b: b2 } = hookBundle(s, () => ({ poststart: [{ path: '/bin/false' }], poststop: [{ path: '/bin/false' }] }), ['true']);
+  const { b: b2 } = hookBundle(s, () => ({ poststop: [{ path: '/bin/false' }] }), ['true']);
   const r2 = s.run(['run', '-b', b2, 'post']);
   t.equal(r2.code, 0, 'run succeeds');
-  t.match(r2.stderr, /level=warning msg="error running poststart hook #0: exit status 1/);
   t.match(r2.stderr, /level=warning msg="error running poststop hook #0: exit status 1/);
   t.equal(s.run(['state', 'post']).code, 1, 'and the container is gone');
 });

@@ -82,10 +82,14 @@ t.test('mount options become flags, propagation and data', async (t) => {
     data: ['mode=755', 'size=65536k'],
     recSet: 0,
     recClear: 0,
+    idmap: '',
   });
-  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [], recSet: 0, recClear: 0 });
+  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [], recSet: 0, recClear: 0, idmap: '' });
   const rec = parseMountOptions(['rro', 'rnosuid', 'rnoatime', 'ratime']);
   t.same([rec.recSet, rec.recClear], [MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID, MOUNT_ATTR.ATIME_MASK], 'recursive options: the last atime choice wins');
+  const noatime = parseMountOptions(['rnoatime']);
+  t.same([noatime.recSet, noatime.recClear], [MOUNT_ATTR.NOATIME, MOUNT_ATTR.ATIME_MASK], 'an atime mode clears the whole atime mask, as the kernel wants');
+  t.same(parseMountOptions(['iversion', 'lazytime', 'ridmap']), { flags: MS.I_VERSION | MS.LAZYTIME, propagation: 0, data: [], recSet: 0, recClear: 0, idmap: 'ridmap' });
   const p = buildPlan(
     input(
       spec((s) => {

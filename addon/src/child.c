@@ -438,7 +438,8 @@ static void idmapped_bind(const struct plan_mount *m, int target_fd)
 	memset(&attr, 0, sizeof(attr));
 	attr.attr_set = MOUNT_ATTR_IDMAP;
 	attr.userns_fd = (uint64_t)m->userns_fd;
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | ((m->flags & MS_REC) ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+	/* "ridmap": every mount of the copied tree; "idmap": its top only */
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
 		fail("idmap mount", m->destination, errno);
 	if (syscall(SYS_move_mount, tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		fail("move idmapped mount", m->destination, errno);

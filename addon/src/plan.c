@@ -234,6 +234,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 		m->rec_attr_clear = (uint64_t)get_i64(env, e, "recAttrClear", &ok);
 		m->idmap_uid = dup_str(env, e, "idmapUid", &ok);
 		m->idmap_gid = dup_str(env, e, "idmapGid", &ok);
+		m->idmap_recursive = get_bool(env, e, "idmapRecursive", &ok);
 	}
 
 	arr = get_array(env, o, "devLinks", &n, &ok);

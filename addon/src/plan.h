@@ -24,6 +24,7 @@ struct plan_mount {
 	 * user namespace with them and hands its fd over (-1 for none) */
 	char *idmap_uid, *idmap_gid;
 	int userns_fd;
+	int idmap_recursive; /* ridmap */
 };
 
 struct plan_join {

@@ -8,12 +8,12 @@
 // - Unknown properties are accepted everywhere (config.md, "Extensibility":
 //   runtimes MUST ignore unknown properties), so no additionalProperties:false.
 // - runts is a Linux runtime: fields the spec makes REQUIRED on POSIX/Linux
-//   (root, process.args with at least one entry, user.uid/gid, absolute mount
-//   destinations) are required here even where Windows would differ. The
+//   (root, process.args with at least one entry, user.uid/gid) are required here even where Windows would differ. The
 //   other platforms' sections (solaris, windows, vm, zos, freebsd) are checked
 //   for shape (object) only.
-// - Relative mount destinations are deprecated-but-allowed by the spec; runts
-//   refuses them (pattern ^/).
+// - Relative mount destinations are deprecated but allowed by config.md (they
+//   MUST be taken as relative to "/"), and runc takes them: the plan does so
+//   with a warning. An empty destination is refused.
 // - Checks a JSON schema cannot express (duplicate namespace types, duplicate
 //   rlimit types, supported ociVersion range) are done in load.ts.
 
@@ -272,7 +272,7 @@ export const configSchema = {
       type: 'object',
       required: ['destination'],
       properties: {
-        destination: { $ref: '#/definitions/AbsolutePath' },
+        destination: { type: 'string', minLength: 1 },
         source: { type: 'string' },
         options: { $ref: '#/definitions/ArrayOfStrings' },
         type: { type: 'string' },

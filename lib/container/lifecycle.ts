@@ -237,12 +237,16 @@ export function start(store: Store, id: string, warn: (m: string) => void = () =
   const s = store.status(rec);
   if (!canStart(s)) throw statusError(s, 'start');
   const hooks = rec.config.hooks;
+  // runtime.md: a failing startContainer or poststart hook is an error, the
+  // container is stopped and destroyed (lifecycle step 12, then poststop)
+  const failed = (e: unknown): never => {
+    remove(store, id, true, warn);
+    throw e;
+  };
   try {
     runHooks('startContainer', hooks?.startContainer, hookState(rec.config, id, rec.bundle, 'created', rec.pid), { nsPid: rec.pid });
   } catch (e) {
-    // runtime.md: a failing startContainer hook stops the container
-    killAndWait(rec.pid, rec.pidStartTime);
-    throw e;
+    failed(e);
   }
   const fifo = store.fifoPath(id);
   let fd: number;
@@ -259,7 +263,11 @@ export function start(store: Store, id: string, warn: (m: string) => void = () =
     fs.closeSync(fd);
   }
   fs.rmSync(fifo, { force: true });
-  runHooksLogged('poststart', hooks?.poststart, hookState(rec.config, id, rec.bundle, 'running', rec.pid), warn);
+  try {
+    runHooks('poststart', hooks?.poststart, hookState(rec.config, id, rec.bundle, 'running', rec.pid));
+  } catch (e) {
+    failed(e);
+  }
   return rec;
 }
 

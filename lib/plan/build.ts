@@ -276,6 +276,8 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   let mounts;
   try {
     mounts = planMounts(spec.mounts ?? [], {
+      warn: input.warn,
+      userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
       bundle: input.bundle,
       isDirectory: input.isDirectory,
       hierarchies: input.hierarchies,

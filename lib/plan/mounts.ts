@@ -27,7 +27,9 @@ export const MS = {
   SLAVE: 0x80000,
   SHARED: 0x100000,
   RELATIME: 0x200000,
+  I_VERSION: 0x800000,
   STRICTATIME: 0x1000000,
+  LAZYTIME: 0x2000000,
 } as const;
 
 /** option -> [clear, flag]: clear=true removes the flag ("rw", "suid", ...) */
@@ -61,7 +63,14 @@ export const FLAG_OPTIONS: Record<string, [boolean, number]> = {
   symfollow: [true, MS.NOSYMFOLLOW],
   silent: [false, MS.SILENT],
   loud: [true, MS.SILENT],
+  iversion: [false, MS.I_VERSION],
+  noiversion: [true, MS.I_VERSION],
+  lazytime: [false, MS.LAZYTIME],
+  nolazytime: [true, MS.LAZYTIME],
 };
+
+/** config.md's idmap options: never passed to mount(2) */
+export const IDMAP_OPTIONS = ['idmap', 'ridmap'] as const;
 
 export const PROPAGATION_OPTIONS: Record<string, number> = {
   private: MS.PRIVATE,
@@ -120,6 +129,8 @@ export interface ParsedOptions {
   data: string[];
   recSet: number;
   recClear: number;
+  /** "idmap" or "ridmap" when asked, else "" */
+  idmap: '' | 'idmap' | 'ridmap';
 }
 
 export function parseMountOptions(options: readonly string[]): ParsedOptions {
@@ -127,12 +138,16 @@ export function parseMountOptions(options: readonly string[]): ParsedOptions {
   let propagation = 0;
   let recSet = 0;
   let recClear = 0;
+  let idmap: ParsedOptions['idmap'] = '';
   const data: string[] = [];
   for (const o of options) {
     const f = FLAG_OPTIONS[o];
     const r = RECURSIVE_OPTIONS[o];
-    if (r) {
-      recClear = (recClear | r[1]) & ~r[0];
+    if (o === 'idmap' || o === 'ridmap') {
+      idmap = o;
+    } else if (r) {
+      // the kernel wants the whole atime mask cleared whenever an atime mode is set
+      recClear = (recClear | r[1]) & ~(r[0] & ~MOUNT_ATTR.ATIME_MASK);
       recSet = (recSet & ~r[1]) | r[0];
     } else if (f) {
       flags = f[0] ? flags & ~f[1] : flags | f[1];
@@ -142,11 +157,14 @@ export function parseMountOptions(options: readonly string[]): ParsedOptions {
       data.push(o);
     }
   }
-  return { flags, propagation, data, recSet, recClear };
+  return { flags, propagation, data, recSet, recClear, idmap };
 }
 
 export interface MountContext {
   bundle: string;
+  /** the container's own id mappings when it has a user namespace (for idmap without mappings) */
+  userns?: { uid: IDMapping[]; gid: IDMapping[] };
+  warn(message: string): void;
   /** true when the host path is a directory (bind sources decide dir vs file) */
   isDirectory(hostPath: string): boolean;
   /** host cgroup hierarchies, for a "cgroup" mount on v1 */
@@ -165,10 +183,24 @@ export function idMapText(maps: IDMapping[] | undefined): string {
 
 export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMount[] {
   const out: PlanMount[] = [];
-  mounts.forEach((m, i) => {
+  mounts.forEach((mount, i) => {
+    let m = mount;
+    if (!m.destination.startsWith('/')) {
+      // config.md: deprecated, and MUST be taken as relative to "/"
+      ctx.warn(`/mounts/${i}/destination: "${m.destination}" is relative; taken as /${m.destination} (relative destinations are deprecated)`);
+      m = { ...m, destination: path.posix.join('/', m.destination) };
+    }
     const opts = parseMountOptions(m.options ?? []);
     const isBind = m.type === 'bind' || (opts.flags & MS.BIND) !== 0;
-    const idmapped = (m.uidMappings?.length ?? 0) > 0 || (m.gidMappings?.length ?? 0) > 0;
+    let uidMap = m.uidMappings ?? [];
+    let gidMap = m.gidMappings ?? [];
+    if (opts.idmap && !uidMap.length && !gidMap.length) {
+      // config.md: the container's user namespace mapping MAY be used; without one it MUST be an error
+      if (!ctx.userns) throw new MountError(`/mounts/${i}/options: "${opts.idmap}" needs uidMappings and gidMappings, or a user namespace to take them from`);
+      uidMap = ctx.userns.uid;
+      gidMap = ctx.userns.gid;
+    }
+    const idmapped = uidMap.length > 0 || gidMap.length > 0;
     if (idmapped && !isBind) throw new MountError(`/mounts/${i}: uidMappings/gidMappings are only supported on bind mounts`);
     if (isBind) {
       const source = path.resolve(ctx.bundle, m.source ?? '');
@@ -183,8 +215,9 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
         isFile: !ctx.isDirectory(source),
         recAttrSet: opts.recSet,
         recAttrClear: opts.recClear,
-        idmapUid: idmapped ? idMapText(m.uidMappings) : '',
-        idmapGid: idmapped ? idMapText(m.gidMappings) : '',
+        idmapUid: idmapped ? idMapText(uidMap) : '',
+        idmapGid: idmapped ? idMapText(gidMap) : '',
+        idmapRecursive: opts.idmap === 'ridmap',
       });
       return;
     }
@@ -205,6 +238,7 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
       recAttrClear: opts.recClear,
       idmapUid: '',
       idmapGid: '',
+      idmapRecursive: false,
     });
   });
   if (out.filter((m) => m.idmapUid).length > MAX_IDMAPS) throw new MountError(`/mounts: at most ${MAX_IDMAPS} idmapped mounts`);
@@ -231,6 +265,7 @@ function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[
     recAttrClear: 0,
     idmapUid: '',
     idmapGid: '',
+    idmapRecursive: false,
   });
   if (!v1.length) return [mk(dest, 'cgroup', 'cgroup2', opts.flags, '')];
   const base = opts.flags & ~MS.RDONLY;

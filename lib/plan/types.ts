@@ -59,6 +59,8 @@ export interface PlanMount {
   /** idmapped bind mount: uid_map/gid_map text of the user namespace the ids go through, "" for none */
   idmapUid: string;
   idmapGid: string;
+  /** "ridmap": the idmapping covers every mount of an rbind, not only the top one */
+  idmapRecursive: boolean;
 }
 
 export interface PlanDeviceLink {
