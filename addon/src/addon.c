@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "fdpass.h"
 #include "napi_util.h"
 #include "plan.h"
 
@@ -73,34 +74,15 @@ static int proc_write(pid_t pid, const char *file, const char *data, struct fail
  * would make the kernel drop such an fd, so this is always a recvmsg. */
 static int recv_msg(int fd, struct sync_msg *m, int *passed)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *c;
-	ssize_t n;
-	*passed = -1;
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = m;
-	iov.iov_len = sizeof(*m);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(passed, CMSG_DATA(c), sizeof(int));
+	ssize_t n = fdpass_recv(fd, m, sizeof(*m), passed, 0);
 	if (n == 0)
 		return 0;
 	if (n != (ssize_t)sizeof(*m)) {
 		if (*passed >= 0)
 			close(*passed);
 		*passed = -1;
+		if (n >= 0)
+			errno = EPROTO;
 		return -1;
 	}
 	return 1;
@@ -338,23 +320,10 @@ static int connect_console(const char *path, struct failure *f)
 /* the fd that came with one message on sock, or -1 */
 static int recv_fd(int sock)
 {
-	char buf[256], cbuf[CMSG_SPACE(sizeof(int))];
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *c;
-	int fd = -1;
-	memset(&msg, 0, sizeof(msg));
-	iov.iov_base = buf;
-	iov.iov_len = sizeof(buf);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) < 0)
+	char buf[256];
+	int fd;
+	if (fdpass_recv(sock, buf, sizeof(buf), &fd, MSG_DONTWAIT) < 0)
 		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
 }
 

@@ -34,6 +34,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "plan.h"
 
 #ifndef CLONE_NEWTIME
@@ -708,29 +709,6 @@ static void finish_rootfs(const struct plan *p, int rootfd)
 		close(nullfd);
 }
 
-static void send_fd(int sock, int fd, const char *name)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *c;
-	memset(&msg, 0, sizeof(msg));
-	memset(cbuf, 0, sizeof(cbuf));
-	iov.iov_base = (void *)name;
-	iov.iov_len = s_len(name);
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-		fail("send pty master to console socket", "", errno);
-}
-
 /* process.terminal: a pty from the container's devpts; the slave becomes
  * stdio, the controlling terminal and /dev/console, the master goes over the
  * console socket (runc's protocol: the name "/dev/ptmx" with SCM_RIGHTS). */
@@ -766,7 +744,12 @@ static void setup_console(const struct plan *p, int rootfd)
 			fail("bind mount /dev/console", "/dev/console", errno);
 		close(fd);
 	}
-	send_fd(g_console, master, "/dev/ptmx");
+	/* runc's protocol: the name "/dev/ptmx", the master with SCM_RIGHTS */
+	{
+		ssize_t n = fdpass_send(g_console, "/dev/ptmx", 9, master);
+		if (n < 0)
+			fail("send pty master to console socket", "", (int)-n);
+	}
 	close(master);
 	close(g_console);
 	g_console = -1;

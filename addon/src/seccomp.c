@@ -19,6 +19,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "seccomp.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
@@ -344,39 +345,9 @@ int seccomp_apply(const struct seccomp_prep *s, int *listener)
 	return 0;
 }
 
-/* sendmsg of payload with fd attached; the bytes sent, or -errno */
-static ssize_t send_with_fd(int sock, const void *payload, size_t len, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg;
-	struct iovec iov;
-	struct cmsghdr *c;
-	ssize_t n;
-	memset(&msg, 0, sizeof(msg));
-	memset(&u, 0, sizeof(u));
-	iov.iov_base = (void *)payload;
-	iov.iov_len = len;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = u.buf;
-	msg.msg_controllen = sizeof(u.buf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : n;
-}
-
 int seccomp_send_fd(int sock, const void *payload, size_t len, int fd)
 {
-	ssize_t n = send_with_fd(sock, payload, len, fd);
+	ssize_t n = fdpass_send(sock, payload, len, fd);
 	if (n < 0)
 		return (int)n;
 	/* SOCK_SEQPACKET: a message goes whole or not at all */
@@ -419,7 +390,7 @@ int seccomp_send_listener(const struct seccomp_prep *s, pid_t pid, int notify_fd
 	 * only in the first: a stream socket may take the JSON in pieces. */
 	{
 		size_t off = 0;
-		ssize_t n = send_with_fd(sock, json, len, notify_fd);
+		ssize_t n = fdpass_send(sock, json, len, notify_fd);
 		if (n < 0) {
 			rc = (int)n;
 			goto out;
