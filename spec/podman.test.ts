@@ -11,12 +11,13 @@ import { scenario, Table, type Runtime } from './lib/clients/columns';
 if (!PODMAN || process.getuid?.() !== 0) {
   t.plan(0, 'podman and root needed (scripts/install-deps.sh)');
 } else {
+  t.setTimeout(600000);
   const p = new Podman();
   t.teardown(() => p.cleanup());
   p.importImage();
   const table = new Table();
-  const S = (name: string, exp: Parameters<typeof scenario>[4], run: Parameters<typeof scenario>[5]) =>
-    scenario(t, table, () => p.dir, name, exp, run);
+  const S = (name: string, exp: Parameters<typeof scenario>[4], run: Parameters<typeof scenario>[5], bug?: Parameters<typeof scenario>[6]) =>
+    scenario(t, table, () => p.dir, name, exp, run, bug);
   const out = (r: { code: number; stdout: string; stderr: string }) => ({ code: r.code, out: r.stdout.trim(), err: r.stderr.trim() });
   let n = 0;
   const name = (rt: Runtime) => `c${++n}-${rt}`;
@@ -90,9 +91,18 @@ if (!PODMAN || process.getuid?.() !== 0) {
     rm(c);
     return { limit, forkFailed: /can't fork/.test(r.stdout + r.stderr), out: r.stdout + r.stderr };
   });
+  S(
+    'the container sees its own cgroup',
+    { code: 0, out: '10' },
+    (rt) => out(p.run(rt, ['--rm', '--pids-limit', '10', IMAGE, 'cat', '/sys/fs/cgroup/pids/pids.max'])),
+    { runts: "without a cgroup namespace, runts mounts each v1 hierarchy's root at /sys/fs/cgroup/<controller> (runc bind-mounts the container's own cgroup)" },
+  );
   S('hostname', { code: 0, out: 'box-one' }, (rt) => out(p.run(rt, ['--rm', '--hostname', 'box-one', IMAGE, 'hostname'])));
-  S('read-only root', { code: 0, out: /Read-only file system\s+tmp ok/ }, (rt) =>
-    out(p.run(rt, ['--rm', '--read-only', IMAGE, 'sh', '-c', 'touch /x 2>&1; touch /tmp/x && echo tmp ok'])),
+  S(
+    'read-only root',
+    { code: 0, out: /Read-only file system\s+tmp ok/ },
+    (rt) => out(p.run(rt, ['--rm', '--read-only', IMAGE, 'sh', '-c', 'touch /x 2>&1; touch /tmp/x && echo tmp ok'])),
+    { runts: 'podman mounts /tmp, /run, /var/tmp as tmpfs with the "tmpcopyup" option: runts passes it to mount(2) as data (EINVAL)' },
   );
   S('all capabilities dropped', { code: 0, out: 'CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000' }, (rt) =>
     out(p.run(rt, ['--rm', '--cap-drop', 'all', IMAGE, 'grep', '-E', 'CapPrm|CapEff|CapBnd', '/proc/self/status'])),
@@ -142,6 +152,7 @@ if (!PODMAN || process.getuid?.() !== 0) {
       new Promise<{ code: number; out: string }>((resolve) => {
         const child = spawn(PODMAN!, [...p.global, '--runtime', rt, 'run', '--rm', '--cgroup-parent', p.cgroupParent, IMAGE, 'sh', '-c', `sleep 1; echo ${i}`], {
           env: p.env,
+          cwd: p.dir,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let o = '';

@@ -66,6 +66,7 @@ export class Table {
     const w = Math.max(8, ...[...this.rows.keys()].map((k) => k.length));
     const lines = [`${client.padEnd(w)}  runc   runts`, `${'-'.repeat(w)}  -----  -----`];
     for (const [k, r] of this.rows) lines.push(`${k.padEnd(w)}  ${(r.runc ?? '-').padEnd(5)}  ${r.runts ?? '-'}`);
+    if ([...this.rows.values()].some((r) => Object.values(r).includes('FAIL*'))) lines.push('FAIL* = a known runts bug, a tap todo');
     return lines.join('\n');
   }
 }
@@ -86,6 +87,8 @@ export function scenario(
   name: string,
   expected: Expected | ((rt: Runtime) => Expected),
   run: (rt: Runtime) => Promise<Observed> | Observed,
+  /** a runts bug this scenario shows, not fixed yet: its failure is a tap todo (the table says FAIL*) */
+  knownBug?: Partial<Record<Runtime, string>>,
 ): void {
   t.test(name, async (t) => {
     for (const rt of RUNTIMES) {
@@ -99,8 +102,9 @@ export function scenario(
         }
         const exp = typeof expected === 'function' ? expected(rt) : expected;
         const ok = matches(obs, exp);
-        table.set(name, rt, ok ? 'ok' : 'FAIL');
-        t.ok(ok, `${rt}: ${name}`);
+        const todo = knownBug?.[rt];
+        table.set(name, rt, ok ? 'ok' : todo ? 'FAIL*' : 'FAIL');
+        t.ok(ok, `${rt}: ${name}`, todo && !ok ? { todo } : {});
         if (!ok) t.comment(`${rt} found: ${JSON.stringify(obs)}\nwanted: ${JSON.stringify(exp, (_k, v) => (v instanceof RegExp ? String(v) : v))}\n${rt} was called as:\n${argvSince(logDir(), from)}`);
       });
     }

@@ -80,7 +80,8 @@ runc = ["${w.runc}"]
   /** podman with the private global flags; `rt` adds --runtime */
   podman(args: string[], opts: { rt?: Runtime; input?: string; timeout?: number } = {}): Result {
     const argv = [...this.global, ...(opts.rt ? ['--runtime', opts.rt] : []), ...args];
-    const r = spawnSync(PODMAN!, argv, { encoding: 'utf8', env: this.env, input: opts.input ?? '', timeout: opts.timeout ?? 60000 });
+    // cwd: conmon 2.1.6 on cgroup v1 writes its "oom" marker into its working directory
+    const r = spawnSync(PODMAN!, argv, { encoding: 'utf8', env: this.env, cwd: this.dir, input: opts.input ?? '', timeout: opts.timeout ?? 60000 });
     return { code: r.status ?? (r.signal ? 128 + os.constants.signals[r.signal] : -1), stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
   }
 
