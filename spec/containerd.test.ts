@@ -179,4 +179,9 @@ if (!CONTAINERD || process.getuid?.() !== 0 || !fs.existsSync('/usr/bin/script')
     t.comment('\n' + table.render('containerd ' + d.ctr(['--version']).stdout.trim().replace(/^ctr \S+ /, '')));
     t.pass('table printed');
   });
+  // as a test, so it is awaited whatever happened before (teardown stays as the fallback)
+  t.test('containerd stopped, its state removed', async (t) => {
+    await d.stop();
+    t.notOk(fs.existsSync(d.dir), 'no temp dir left');
+  });
 }

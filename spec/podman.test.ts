@@ -167,4 +167,8 @@ if (!PODMAN || process.getuid?.() !== 0) {
     t.comment('\n' + table.render('podman ' + p.podman(['--version']).stdout.trim().replace(/^podman version /, '')));
     t.pass('table printed');
   });
+  t.test('podman state removed', async (t) => {
+    p.cleanup();
+    t.notOk(fs.existsSync(p.dir), 'no temp dir left');
+  });
 }

@@ -22,6 +22,7 @@ export class Containerd {
   readonly socket: string;
   readonly wrap: Record<Runtime, string>;
   private daemon?: ChildProcess;
+  private stopped = false;
 
   constructor() {
     if (!CONTAINERD || !CTR) throw new Error('containerd is not installed (scripts/install-deps.sh)');
@@ -66,7 +67,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
 
   /** the flags that make the shim call `rt`; state in a private runtime root */
   runtimeFlags(rt: Runtime): string[] {
-    return ['--snapshotter', 'native', '--runc-binary', this.wrap[rt], '--runc-root', path.join(this.dir, `root-${rt}`)];
+    return ['--snapshotter', 'native', '--fifo-dir', path.join(this.dir, 'fifo'), '--runc-binary', this.wrap[rt], '--runc-root', path.join(this.dir, `root-${rt}`)];
   }
 
   /** `ctr run` of the test image with `rt`, the cgroup under this test's parent */
@@ -104,6 +105,8 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
 
   /** kill and delete every task and container, stop the daemon, remove its state */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     if (this.daemon && this.daemon.exitCode === null) {
       for (const id of this.ctr(['task', 'ls', '-q']).stdout.split('\n').filter(Boolean)) {
         this.ctr(['task', 'kill', '-s', 'SIGKILL', id]);

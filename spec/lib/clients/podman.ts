@@ -98,7 +98,11 @@ runc = ["${w.runc}"]
     fs.rmSync(tar);
   }
 
+  private cleaned = false;
+
   cleanup(): void {
+    if (this.cleaned) return;
+    this.cleaned = true;
     this.podman(['rm', '--all', '--force', '--time', '0']);
     this.podman(['rmi', '--all', '--force']);
     // podman mounts nothing with vfs but its shm tmpfs per container (unmounted by rm)
