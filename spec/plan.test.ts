@@ -83,13 +83,14 @@ t.test('mount options become flags, propagation and data', async (t) => {
     recSet: 0,
     recClear: 0,
     idmap: '',
+    tmpcopyup: false,
   });
-  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [], recSet: 0, recClear: 0, idmap: '' });
+  t.same(parseMountOptions(['ro', 'rw', 'rbind', 'rslave']), { flags: MS.BIND | MS.REC, propagation: MS.SLAVE | MS.REC, data: [], recSet: 0, recClear: 0, idmap: '', tmpcopyup: false });
   const rec = parseMountOptions(['rro', 'rnosuid', 'rnoatime', 'ratime']);
   t.same([rec.recSet, rec.recClear], [MOUNT_ATTR.RDONLY | MOUNT_ATTR.NOSUID, MOUNT_ATTR.ATIME_MASK], 'recursive options: the last atime choice wins');
   const noatime = parseMountOptions(['rnoatime']);
   t.same([noatime.recSet, noatime.recClear], [MOUNT_ATTR.NOATIME, MOUNT_ATTR.ATIME_MASK], 'an atime mode clears the whole atime mask, as the kernel wants');
-  t.same(parseMountOptions(['iversion', 'lazytime', 'ridmap']), { flags: MS.I_VERSION | MS.LAZYTIME, propagation: 0, data: [], recSet: 0, recClear: 0, idmap: 'ridmap' });
+  t.same(parseMountOptions(['iversion', 'lazytime', 'ridmap']), { flags: MS.I_VERSION | MS.LAZYTIME, propagation: 0, data: [], recSet: 0, recClear: 0, idmap: 'ridmap', tmpcopyup: false });
   const p = buildPlan(
     input(
       spec((s) => {
@@ -130,6 +131,20 @@ t.test('a cgroup mount on a v1/hybrid host is a tmpfs of per-hierarchy mounts, r
   );
   t.ok(cg[cg.length - 1].flags & MS.REMOUNT && cg[cg.length - 1].flags & MS.RDONLY);
   t.notOk(cg[0].flags & MS.RDONLY, 'the tmpfs stays writable until its mount points exist');
+
+  // without a cgroup namespace: the container's own directories are bound, as runc does
+  const own = { memory: '/sys/fs/cgroup/memory/c1', 'name=systemd': '/sys/fs/cgroup/systemd/c1', unified: '/sys/fs/cgroup/unified/c1' };
+  const noNs = buildPlan(input(spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'cgroup'))), { hierarchies, cgroupPaths: own }));
+  const binds = noNs.mounts.filter((m) => m.destination.startsWith('/sys/fs/cgroup/'));
+  t.same(
+    binds.map((m) => [m.destination, m.source, m.flags & MS.BIND ? 'bind' : m.fstype]),
+    [
+      ['/sys/fs/cgroup/memory', '/sys/fs/cgroup/memory/c1', 'bind'],
+      ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/systemd/c1', 'bind'],
+      ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/unified/c1', 'bind'],
+    ],
+  );
+  t.ok(binds.every((m) => m.remountFlags & MS.NOSUID), 'bound with the mount\'s flags');
 });
 
 t.test('capabilities: masks; unknown or unavailable ones are skipped with a warning', async (t) => {

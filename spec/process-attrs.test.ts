@@ -5,7 +5,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Sandbox, errorMessage } from './lib/harness';
+import { Sandbox, errorMessage, ROOTFS } from './lib/harness';
 
 t.test('personality, scheduler, ioPriority, execCPUAffinity, memoryPolicy, timeOffsets', async (t) => {
   const s = new Sandbox(t);
@@ -106,4 +106,30 @@ t.test('what this host lacks gets a clear error naming the field, and nothing is
     t.match(errorMessage(r.stderr), re, `${id}: ${errorMessage(r.stderr)}`);
   }
   t.equal(s.run(['list', '-q']).stdout, '', 'no container left');
+});
+
+t.test('tmpcopyup: a tmpfs starts with a copy of what it covers', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.mounts.push({ destination: '/etc', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'nosuid', 'nodev', 'tmpcopyup'] });
+    c.process.args = ['sh', '-c', 'grep -c " /etc tmpfs " /proc/self/mounts; head -1 /etc/passwd; stat -c "%a %u" /etc/passwd; echo new > /etc/x && cat /etc/x'];
+  });
+  const r = s.run(['run', '-b', b, 'copyup']);
+  t.equal(r.code, 0, r.stderr);
+  t.same(r.stdout.trim().split('\n'), ['1', 'root:x:0:0:root:/root:/bin/sh', '644 0', 'new'], 'a tmpfs, with the image\'s files, modes and owners, writable');
+  t.notOk(fs.existsSync(path.join(ROOTFS, 'etc', 'x')), 'the image is untouched');
+});
+
+t.test('without a cgroup namespace the container sees its own cgroups at /sys/fs/cgroup', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.linux.namespaces = c.linux.namespaces.filter((n: any) => n.type !== 'cgroup');
+    c.linux.resources = { pids: { limit: 12 } };
+    c.process.args = ['sh', '-c', 'cat /sys/fs/cgroup/pids/pids.max; cat /sys/fs/cgroup/pids/cgroup.procs'];
+  });
+  const r = s.run(['run', '-b', b, 'owncg']);
+  t.equal(r.code, 0, r.stderr);
+  const [max, ...pids] = r.stdout.trim().split('\n');
+  t.equal(max, '12', 'its own pids.max');
+  t.ok(pids.length > 0 && pids.every((p) => Number(p) >= 1 && Number(p) <= 2), `only its own processes (${pids.join(' ')})`);
 });

@@ -447,8 +447,87 @@ static void idmapped_bind(const struct plan_mount *m, int target_fd)
 	close(tree);
 }
 
+#ifndef SYS_getdents64
+#define SYS_getdents64 217
+#endif
+
+struct dirent64_raw {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* tmpcopyup: copies the tree under `from` into `to` (both directory fds),
+ * keeping modes and owners; symlinks are copied as links, never followed.
+ * No allocation: getdents64 into a stack buffer, one level per call. */
+static void copy_tree(int from, int to, const char *dest, int depth)
+{
+	char buf[2048], lnk[PATH_MAX];
+	long n;
+	if (depth > 64)
+		fail("tmpcopyup: directory tree too deep", dest, ELOOP);
+	while ((n = syscall(SYS_getdents64, from, buf, sizeof(buf))) > 0) {
+		long off;
+		for (off = 0; off < n;) {
+			struct dirent64_raw *d = (struct dirent64_raw *)(buf + off);
+			const char *name = d->d_name;
+			struct stat st;
+			off += d->d_reclen;
+			if (!strcmp(name, ".") || !strcmp(name, ".."))
+				continue;
+			if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				fail("tmpcopyup: stat", dest, errno);
+			if (S_ISDIR(st.st_mode)) {
+				int a, b;
+				if (mkdirat(to, name, st.st_mode & 07777) < 0 && errno != EEXIST)
+					fail("tmpcopyup: mkdir", dest, errno);
+				a = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				b = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (a < 0 || b < 0)
+					fail("tmpcopyup: open directory", dest, errno);
+				copy_tree(a, b, dest, depth + 1);
+				if (fchown(b, st.st_uid, st.st_gid) < 0 || fchmod(b, st.st_mode & 07777) < 0)
+					fail("tmpcopyup: chown", dest, errno);
+				close(a);
+				close(b);
+			} else if (S_ISREG(st.st_mode)) {
+				int a = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				int b = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+				ssize_t r;
+				if (a < 0 || b < 0)
+					fail("tmpcopyup: open file", dest, errno);
+				while ((r = read(a, lnk, sizeof(lnk))) > 0)
+					if (write(b, lnk, (size_t)r) != r)
+						fail("tmpcopyup: write", dest, errno);
+				if (r < 0)
+					fail("tmpcopyup: read", dest, errno);
+				if (fchown(b, st.st_uid, st.st_gid) < 0 || fchmod(b, st.st_mode & 07777) < 0)
+					fail("tmpcopyup: chown", dest, errno);
+				close(a);
+				close(b);
+			} else if (S_ISLNK(st.st_mode)) {
+				ssize_t r = readlinkat(from, name, lnk, sizeof(lnk) - 1);
+				if (r < 0)
+					fail("tmpcopyup: readlink", dest, errno);
+				lnk[r] = 0;
+				if (symlinkat(lnk, to, name) < 0 || fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+					fail("tmpcopyup: symlink", dest, errno);
+			} else {
+				if (mknodat(to, name, st.st_mode, st.st_rdev) < 0 ||
+				    fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+					fail("tmpcopyup: mknod", dest, errno);
+			}
+		}
+	}
+	if (n < 0)
+		fail("tmpcopyup: read directory", dest, errno);
+}
+
 static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 {
+	int below = -1; /* tmpcopyup: the directory the tmpfs will cover */
 	char target[32];
 	int fd;
 	const char *src = m->source[0] ? m->source : NULL;
@@ -470,6 +549,11 @@ static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 
 	fd = mkpath_in_root(rootfd, m->destination, m->is_file, "create mount destination");
 	fd_path(target, fd);
+	if (m->tmpcopyup) {
+		below = open_in_root(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+		if (below < 0)
+			fail("tmpcopyup: open", m->destination, errno);
+	}
 	if (m->userns_fd >= 0) {
 		idmapped_bind(m, fd);
 	} else if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0) {
@@ -477,6 +561,14 @@ static void do_mount(int rootfd, const struct plan_mount *m, char *scratch)
 	}
 	/* the fd names the directory under the mount: reopen to reach the mount */
 	close(fd);
+	if (below >= 0) {
+		int top = open_in_root(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+		if (top < 0)
+			fail("tmpcopyup: open", m->destination, errno);
+		copy_tree(below, top, m->destination, 0);
+		close(top);
+		close(below);
+	}
 	fd = open_in_root(rootfd, m->destination, O_PATH);
 	if (fd < 0)
 		fail("open mount", m->destination, errno);

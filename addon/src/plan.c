@@ -235,6 +235,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 		m->idmap_uid = dup_str(env, e, "idmapUid", &ok);
 		m->idmap_gid = dup_str(env, e, "idmapGid", &ok);
 		m->idmap_recursive = get_bool(env, e, "idmapRecursive", &ok);
+		m->tmpcopyup = get_bool(env, e, "tmpcopyup", &ok);
 	}
 
 	arr = get_array(env, o, "devLinks", &n, &ok);

@@ -25,6 +25,7 @@ struct plan_mount {
 	char *idmap_uid, *idmap_gid;
 	int userns_fd;
 	int idmap_recursive; /* ridmap */
+	int tmpcopyup;       /* a tmpfs that starts with a copy of what it covers */
 };
 
 struct plan_join {

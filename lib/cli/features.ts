@@ -4,7 +4,7 @@ import type { Command } from './command';
 import { allCapNames } from '../capabilities';
 import { HOOK_NAMES } from '../hooks';
 import { MPOL_FLAG, MPOL_MODE } from '../plan/attrs';
-import { FLAG_OPTIONS, IDMAP_OPTIONS, PROPAGATION_OPTIONS, RECURSIVE_OPTIONS } from '../plan/mounts';
+import { FLAG_OPTIONS, IDMAP_OPTIONS, PROPAGATION_OPTIONS, RECURSIVE_OPTIONS, TMPCOPYUP } from '../plan/mounts';
 import { NS_FLAGS } from '../plan/types';
 import { seccompFeatures } from '../seccomp/tables';
 import * as native from '../native';
@@ -16,7 +16,7 @@ export function features(): Record<string, unknown> {
     ociVersionMin: '1.0.0',
     ociVersionMax: '1.3.0',
     hooks: [...HOOK_NAMES],
-    mountOptions: [...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS), ...Object.keys(RECURSIVE_OPTIONS), ...IDMAP_OPTIONS].sort(),
+    mountOptions: [...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS), ...Object.keys(RECURSIVE_OPTIONS), ...IDMAP_OPTIONS, TMPCOPYUP].sort(),
     linux: {
       namespaces: Object.keys(NS_FLAGS).sort(),
       capabilities: allCapNames(),

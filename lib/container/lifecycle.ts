@@ -168,6 +168,7 @@ export function create(store: Store, o: CreateOptions): Created {
         consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
         preserveFds: listen + o.preserveFds,
         cgroupProcs: placement.procsFiles,
+        cgroupPaths: placement.paths,
         lastCap: lastCap(),
         hierarchies: layout.hierarchies,
         isDirectory,

@@ -23,6 +23,8 @@ export interface PlanInput {
   consoleSocket: string;
   preserveFds: number;
   cgroupProcs: string[];
+  /** the container's cgroup directory per hierarchy (bound at /sys/fs/cgroup without a cgroup namespace) */
+  cgroupPaths?: Record<string, string>;
   lastCap: number;
   hierarchies: Hierarchy[];
   isDirectory(hostPath: string): boolean;
@@ -281,6 +283,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
       bundle: input.bundle,
       isDirectory: input.isDirectory,
       hierarchies: input.hierarchies,
+      ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
     });
   } catch (e) {
     if (e instanceof MountError) throw new PlanError(e.message);

@@ -69,6 +69,9 @@ export const FLAG_OPTIONS: Record<string, [boolean, number]> = {
   nolazytime: [true, MS.LAZYTIME],
 };
 
+/** config.md's tmpcopyup (MAY): a tmpfs starts with a copy of what it covers */
+export const TMPCOPYUP = 'tmpcopyup';
+
 /** config.md's idmap options: never passed to mount(2) */
 export const IDMAP_OPTIONS = ['idmap', 'ridmap'] as const;
 
@@ -131,6 +134,7 @@ export interface ParsedOptions {
   recClear: number;
   /** "idmap" or "ridmap" when asked, else "" */
   idmap: '' | 'idmap' | 'ridmap';
+  tmpcopyup: boolean;
 }
 
 export function parseMountOptions(options: readonly string[]): ParsedOptions {
@@ -139,12 +143,15 @@ export function parseMountOptions(options: readonly string[]): ParsedOptions {
   let recSet = 0;
   let recClear = 0;
   let idmap: ParsedOptions['idmap'] = '';
+  let tmpcopyup = false;
   const data: string[] = [];
   for (const o of options) {
     const f = FLAG_OPTIONS[o];
     const r = RECURSIVE_OPTIONS[o];
     if (o === 'idmap' || o === 'ridmap') {
       idmap = o;
+    } else if (o === TMPCOPYUP) {
+      tmpcopyup = true;
     } else if (r) {
       // the kernel wants the whole atime mask cleared whenever an atime mode is set
       recClear = (recClear | r[1]) & ~(r[0] & ~MOUNT_ATTR.ATIME_MASK);
@@ -157,7 +164,7 @@ export function parseMountOptions(options: readonly string[]): ParsedOptions {
       data.push(o);
     }
   }
-  return { flags, propagation, data, recSet, recClear, idmap };
+  return { flags, propagation, data, recSet, recClear, idmap, tmpcopyup };
 }
 
 export interface MountContext {
@@ -169,6 +176,8 @@ export interface MountContext {
   isDirectory(hostPath: string): boolean;
   /** host cgroup hierarchies, for a "cgroup" mount on v1 */
   hierarchies: Hierarchy[];
+  /** the container's cgroup directory per hierarchy, when it has no cgroup namespace of its own */
+  ownCgroups?: Record<string, string>;
 }
 
 export class MountError extends Error {}
@@ -202,6 +211,7 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
     }
     const idmapped = uidMap.length > 0 || gidMap.length > 0;
     if (idmapped && !isBind) throw new MountError(`/mounts/${i}: uidMappings/gidMappings are only supported on bind mounts`);
+    if (opts.tmpcopyup && m.type !== 'tmpfs') throw new MountError(`/mounts/${i}/options: tmpcopyup is only for tmpfs mounts`);
     if (isBind) {
       const source = path.resolve(ctx.bundle, m.source ?? '');
       out.push({
@@ -218,11 +228,12 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
         idmapUid: idmapped ? idMapText(uidMap) : '',
         idmapGid: idmapped ? idMapText(gidMap) : '',
         idmapRecursive: opts.idmap === 'ridmap',
+        tmpcopyup: false,
       });
       return;
     }
     if (m.type === 'cgroup') {
-      out.push(...cgroupMounts(m.destination, opts, ctx.hierarchies));
+      out.push(...cgroupMounts(m.destination, opts, ctx.hierarchies, ctx.ownCgroups));
       return;
     }
     out.push({
@@ -239,6 +250,7 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
       idmapUid: '',
       idmapGid: '',
       idmapRecursive: false,
+      tmpcopyup: opts.tmpcopyup,
     });
   });
   if (out.filter((m) => m.idmapUid).length > MAX_IDMAPS) throw new MountError(`/mounts: at most ${MAX_IDMAPS} idmapped mounts`);
@@ -246,39 +258,39 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
 }
 
 /**
- * A "cgroup" mount on a v1 or hybrid host is a tmpfs holding one cgroup
- * mount per hierarchy, made read-only last when asked (as runc lays it out);
- * on a pure v2 host it is a cgroup2 mount.
+ * A "cgroup" mount on a v1 or hybrid host is a tmpfs holding one mount per
+ * hierarchy (cgroup2 at "unified"), made read-only last when asked; on a pure
+ * v2 host a single cgroup2 mount. With its own cgroup namespace the container
+ * mounts the cgroup file systems (their root is its cgroup); without one it
+ * gets its own cgroup directories bound, as runc does, so it never sees the
+ * host's tree.
  */
-function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[]): PlanMount[] {
+function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[], own: Record<string, string> | undefined): PlanMount[] {
   const v1 = hierarchies.filter((h) => h.version === 1);
-  const mk = (d: string, source: string, fstype: string, flags: number, data: string): PlanMount => ({
+  const fsFlags = opts.flags | MS.NOSUID | MS.NODEV | MS.NOEXEC;
+  const mk = (d: string, source: string, fstype: string, flags: number, data: string, remountFlags = 0): PlanMount => ({
     destination: d,
     source,
     fstype,
     flags,
     data,
     propagation: 0,
-    remountFlags: 0,
+    remountFlags,
     isFile: false,
     recAttrSet: 0,
     recAttrClear: 0,
     idmapUid: '',
     idmapGid: '',
     idmapRecursive: false,
+    tmpcopyup: false,
   });
-  if (!v1.length) return [mk(dest, 'cgroup', 'cgroup2', opts.flags, '')];
-  const base = opts.flags & ~MS.RDONLY;
-  const out = [mk(dest, 'tmpfs', 'tmpfs', base | MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=755')];
-  for (const h of hierarchies) {
-    const name = h.version === 2 ? 'unified' : h.key.replace(/^name=/, '');
-    out.push(
-      h.version === 2
-        ? mk(path.posix.join(dest, name), 'cgroup2', 'cgroup2', opts.flags | MS.NOSUID | MS.NODEV | MS.NOEXEC, '')
-        : mk(path.posix.join(dest, name), 'cgroup', 'cgroup', opts.flags | MS.NOSUID | MS.NODEV | MS.NOEXEC, h.options),
-    );
-  }
-  if (opts.flags & MS.RDONLY)
-    out.push(mk(dest, '', '', MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=755'));
+  const one = (h: Hierarchy, d: string): PlanMount => {
+    if (own?.[h.key]) return mk(d, own[h.key], '', MS.BIND | MS.REC, '', fsFlags & REMOUNT_MASK);
+    return h.version === 2 ? mk(d, 'cgroup', 'cgroup2', fsFlags, '') : mk(d, 'cgroup', 'cgroup', fsFlags, h.options);
+  };
+  if (!v1.length) return hierarchies.map((h) => one(h, dest));
+  const out = [mk(dest, 'tmpfs', 'tmpfs', (opts.flags & ~MS.RDONLY) | MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=755')];
+  for (const h of hierarchies) out.push(one(h, path.posix.join(dest, h.version === 2 ? 'unified' : path.posix.basename(h.mountpoint))));
+  if (opts.flags & MS.RDONLY) out.push(mk(dest, '', '', MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=755'));
   return out;
 }

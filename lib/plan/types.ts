@@ -61,6 +61,8 @@ export interface PlanMount {
   idmapGid: string;
   /** "ridmap": the idmapping covers every mount of an rbind, not only the top one */
   idmapRecursive: boolean;
+  /** tmpfs "tmpcopyup": the new tmpfs gets a copy of the directory it covers */
+  tmpcopyup: boolean;
 }
 
 export interface PlanDeviceLink {
