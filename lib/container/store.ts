@@ -147,9 +147,30 @@ export function ociState(rec: ContainerRecord, status: Status): Record<string, u
 }
 
 /** time.Now().Format(RFC3339Nano) in UTC, as Go writes it */
-export function rfc3339Nano(d = new Date(), hr = process.hrtime.bigint()): string {
-  const frac = (d.getTime() % 1000) * 1e6 + Number(hr % 1000000n);
-  const iso = d.toISOString().slice(0, 19);
+export function rfc3339Nano(ms = Date.now(), hr = process.hrtime.bigint()): string {
+  const frac = (ms % 1000) * 1e6 + Number(hr % 1000000n);
   const f = String(frac).padStart(9, '0').replace(/0+$/, '');
-  return `${iso}${f ? '.' + f : ''}Z`;
+  return `${utcSeconds(ms)}${f ? '.' + f : ''}Z`;
+}
+
+/**
+ * "YYYY-MM-DDTHH:MM:SS" of epoch milliseconds, by arithmetic: the first
+ * Date#toISOString of a process costs ~4 ms (V8's date and ICU set-up), a
+ * tenth of a create. Days to civil date after Howard Hinnant's algorithm.
+ */
+export function utcSeconds(ms: number): string {
+  const secs = Math.floor(ms / 1000);
+  const days = Math.floor(secs / 86400);
+  const rem = secs - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${String(year).padStart(4, '0')}-${p2(month)}-${p2(day)}T${p2(Math.floor(rem / 3600))}:${p2(Math.floor((rem % 3600) / 60))}:${p2(rem % 60)}`;
 }
