@@ -2,7 +2,7 @@
 // and loaded only when called (start-up time is paid on every invocation).
 import { parseFlags, str, bool, UsageError, type FlagSpec } from './args';
 import { RuntsError, type Command, type GlobalOptions } from './command';
-import { logError } from './log';
+import { logDebug, logError } from './log';
 import { writeStderr, writeStdout } from './stdio';
 
 const COMMANDS: Record<string, () => Command> = {
@@ -84,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const factory = COMMANDS[name];
-    if (!factory) throw new UsageError(`No help topic for '${name}'`);
+    // runc (urfave/cli) exits 3 for an unknown command
+    if (!factory) throw new RuntsError(`No help topic for '${name}'`, 3);
     const cmd = factory();
     const parsed = parseFlags(rest, [...cmd.flags, { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' }]);
     if (bool(parsed.flags, 'help')) {
@@ -96,7 +97,11 @@ export async function main(argv: string[]): Promise<number> {
       logError(g, argCountError(cmd, parsed.args.length));
       return 1;
     }
-    return await cmd.run(g, parsed.flags, parsed.args);
+    logDebug(g, `${name} ${parsed.args.join(' ')} (root ${g.root})`);
+    const started = Date.now();
+    const code = await cmd.run(g, parsed.flags, parsed.args);
+    logDebug(g, `${name} done in ${Date.now() - started} ms, exit ${code}`);
+    return code;
   } catch (e) {
     if (e instanceof RuntsError || e instanceof UsageError) {
       logError(g, e.message);
