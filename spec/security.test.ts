@@ -106,3 +106,18 @@ t.test('a symlink in the image where a device goes is never followed (device cho
   t.equal(st.mode & 0o777, 0o600, 'the host file keeps its mode');
   t.equal(st.uid, 0, 'and its owner');
 });
+
+t.test('CVE-2025-52881: a sysctl write is not redirected by a mount over /proc/sys', async (t) => {
+  const s = new Sandbox(t);
+  const hostDomain = fs.readFileSync('/proc/sys/kernel/domainname', 'utf8');
+  const b = s.bundle((c) => {
+    // the host's domainname file bound where the container's kernel.shmmax is
+    c.mounts.push({ destination: '/proc/sys/kernel/shmmax', type: 'bind', source: '/proc/sys/kernel/domainname', options: ['bind'] });
+    c.linux.sysctl = { 'kernel.shmmax': 'pwned.example' };
+  });
+  const r = s.run(['run', '-b', b, 'sysredirect']);
+  t.equal(r.code, 1, 'create refuses');
+  t.match(errorMessage(r.stderr), /write sysctl kernel\/shmmax: invalid cross-device link/);
+  t.equal(fs.readFileSync('/proc/sys/kernel/domainname', 'utf8'), hostDomain, 'the host file is untouched');
+  t.same(mountsMention(b), [], 'nothing left mounted');
+});

@@ -692,29 +692,35 @@ static void move_root(const struct plan *p)
 		fail("chdir", "/", errno);
 }
 
-/* Opens `path` under /proc/sys of the new root and checks it is procfs
- * before writing: a bind mount over /proc in the image must not redirect the
- * write to another file system (CVE-2019-19921). */
-static void write_sysctl(int rootfd, const struct plan_sysctl *s, char *scratch)
+/* Writes a sysctl under the container's /proc/sys. The proc mount is opened
+ * and checked to be procfs, then the file is reached from it without
+ * crossing into another mount (RESOLVE_NO_XDEV) or following any link: a
+ * bind mount over /proc/sys/... (of the host's procfs, say) or a symlinked
+ * /proc must not redirect the write (CVE-2019-19921, CVE-2025-52881). */
+static void write_sysctl(int rootfd, const struct plan_sysctl *s)
 {
-	static const char prefix[] = "/proc/sys/";
 	struct statfs sf;
-	size_t plen = sizeof(prefix) - 1, n = s_len(s->path), v = s_len(s->value);
-	int fd;
-	if (plen + n + 1 > PATH_MAX)
+	size_t n = s_len(s->path), v = s_len(s->value);
+	char rel[PATH_MAX];
+	int procfd, fd;
+	if (n + 5 > sizeof(rel))
 		fail("write sysctl", s->path, ENAMETOOLONG);
-	memcpy(scratch, prefix, plen);
-	memcpy(scratch + plen, s->path, n + 1);
-	fd = open_in_root(rootfd, scratch, O_WRONLY);
-	if (fd < 0)
-		fail("write sysctl", scratch, errno);
-	if (fstatfs(fd, &sf) < 0)
-		fail("write sysctl", scratch, errno);
+	procfd = (int)openat2_in(rootfd, "proc", O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+	if (procfd < 0)
+		fail("write sysctl: open /proc", s->path, errno);
+	if (fstatfs(procfd, &sf) < 0)
+		fail("write sysctl: statfs /proc", s->path, errno);
 	if (sf.f_type != PROC_SUPER_MAGIC)
-		fail("write sysctl: not on procfs", scratch, EINVAL);
+		fail("write sysctl: /proc is not procfs", s->path, EINVAL);
+	memcpy(rel, "sys/", 4);
+	memcpy(rel + 4, s->path, n + 1);
+	fd = (int)openat2_in(procfd, rel, O_WRONLY | O_CLOEXEC, RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		fail("write sysctl", s->path, errno);
 	if (write(fd, s->value, v) != (ssize_t)v)
-		fail("write sysctl", scratch, errno);
+		fail("write sysctl", s->path, errno);
 	close(fd);
+	close(procfd);
 }
 
 static void readonly_path(int rootfd, const char *path)
@@ -789,7 +795,7 @@ static void finish_rootfs(const struct plan *p, int rootfd)
 {
 	int nullfd = -1, i;
 	for (i = 0; i < p->nsysctls; i++)
-		write_sysctl(rootfd, &p->sysctls[i], p->scratch);
+		write_sysctl(rootfd, &p->sysctls[i]);
 	for (i = 0; i < p->nreadonly; i++)
 		readonly_path(rootfd, p->readonly_paths[i]);
 	for (i = 0; i < p->nmasked; i++) {
