@@ -273,6 +273,25 @@ int seccomp_prep_from_js(napi_env env, napi_value o, struct seccomp_prep *s)
 			s->flags &= ~(unsigned int)bit;
 	}
 
+	/* a filter built before (runts keeps them by the plan's hash) comes as
+	 * BPF: libseccomp has nothing to do */
+	if (napi_get_named_property(env, o, "prebuilt", &v) == napi_ok) {
+		bool is_buffer = false;
+		void *data = NULL;
+		size_t bytes = 0;
+		if (napi_is_buffer(env, v, &is_buffer) == napi_ok && is_buffer) {
+			if (napi_get_buffer_info(env, v, &data, &bytes) != napi_ok || bytes == 0 ||
+			    bytes % sizeof(struct sock_filter) != 0 || bytes / sizeof(struct sock_filter) > BPF_MAXINSNS)
+				return js_throw(env, "prebuilt", "BPF instructions");
+			s->insns = malloc(bytes);
+			if (!s->insns)
+				return js_throw(env, "prebuilt", "allocatable");
+			memcpy(s->insns, data, bytes);
+			s->len = (unsigned short)(bytes / sizeof(struct sock_filter));
+			return 1;
+		}
+	}
+
 	ctx = seccomp_init((uint32_t)def);
 	if (!ctx) {
 		build_failed(s, EINVAL, "/linux/seccomp/defaultAction", "libseccomp refuses the default action", NULL);

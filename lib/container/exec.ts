@@ -7,6 +7,7 @@ import type { Process } from '../config/types';
 import { hostFeatures } from '../host';
 import * as native from '../native';
 import { buildExecPlan } from '../plan/exec';
+import { usePrebuilt } from '../seccomp/cache';
 import { PlanError } from '../plan/build';
 import { describeFailure, readPasswd, writePidFile } from './lifecycle';
 import { canExec } from './status';
@@ -91,6 +92,7 @@ export function execInContainer(store: Store, o: ExecOptions): Execed {
     if (e instanceof PlanError) throw new RuntsError(e.message);
     throw e;
   }
+  if (plan.seccomp) usePrebuilt(store.root, plan.seccomp);
   const r = native.spawn(plan);
   if ('error' in r) throw new RuntsError(`unable to start container process: ${describeFailure(r.error)}`);
   if (o.pidFile) writePidFile(o.pidFile, r.pid);

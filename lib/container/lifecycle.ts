@@ -14,6 +14,7 @@ import * as native from '../native';
 import { buildPlan, PlanError } from '../plan/build';
 import { errnoText } from '../errno';
 import { hostFeatures } from '../host';
+import { usePrebuilt } from '../seccomp/cache';
 import { runHooks, runHooksLogged, type HookState } from '../hooks';
 import { NS_PROC_FILE, type NativeFailure } from '../plan/types';
 import { readProcStat, isSameProcess } from './proc';
@@ -182,6 +183,7 @@ export function create(store: Store, o: CreateOptions): Created {
       if (e instanceof PlanError) throw new RuntsError(e.message);
       throw e;
     }
+    if (plan.seccomp) usePrebuilt(store.root, plan.seccomp);
     const hooks = spec.hooks;
     const r = native.spawn(plan, (initPid) => {
       // runtime.md: a failing hook here stops the create; spawn kills the init

@@ -101,7 +101,8 @@ export class Store {
     try {
       return fs
         .readdirSync(this.root, { withFileTypes: true })
-        .filter((d) => d.isDirectory())
+        // only container directories: not the seccomp filter cache
+        .filter((d) => d.isDirectory() && ID_RE.test(d.name))
         .map((d) => d.name)
         .sort();
     } catch (e) {

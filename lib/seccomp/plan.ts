@@ -69,6 +69,8 @@ export interface SeccompPlan {
    * pid goes: the pid is only known in the addon, which joins the pieces with it.
    */
   listenerState: string[];
+  /** the BPF of this very plan, built before and kept (lib/seccomp/cache.ts) */
+  prebuilt?: Buffer;
 }
 
 export interface SeccompInput {

@@ -1,0 +1,50 @@
+// Built filters are kept under the state root by the hash of their plan:
+// libseccomp takes 12-20 ms to build podman's profile for three
+// architectures, on every create and exec, and the result depends on nothing
+// but the plan (and this machine's libseccomp, whose BPF stays valid).
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as native from '../native';
+import type { SeccompPlan } from './plan';
+
+/** not a possible container id ('@' is outside runc's id characters) */
+export const CACHE_DIR = 'seccomp@cache';
+
+function key(plan: SeccompPlan): string {
+  // the listener's state names one container: it is not part of the filter
+  const { listenerState, listenerPath, prebuilt, ...filter } = plan;
+  void listenerState;
+  void listenerPath;
+  void prebuilt;
+  // argument values are bigints, which JSON has no form for
+  const text = JSON.stringify(filter, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return createHash('sha256').update(`${process.arch} ${os.release()} ${text}`).digest('hex');
+}
+
+/**
+ * Sets plan.prebuilt from the cache, building and storing the filter when it
+ * is not there. A filter libseccomp refuses is left to spawn, which reports it.
+ */
+export function usePrebuilt(root: string, plan: SeccompPlan): void {
+  const dir = path.join(root, CACHE_DIR);
+  const file = path.join(dir, `${key(plan)}.bpf`);
+  try {
+    plan.prebuilt = fs.readFileSync(file);
+    return;
+  } catch {
+    // not built yet
+  }
+  const built = native.seccompCompile(plan);
+  if ('error' in built) return;
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, built.bpf, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  } catch {
+    // a cache that cannot be written costs time, not correctness
+  }
+  plan.prebuilt = built.bpf;
+}
