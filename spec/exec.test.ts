@@ -81,7 +81,7 @@ t.test('-t through a console socket gives a working shell', async (t) => {
   const recv = spawn('python3', [path.join(__dirname, 'lib', 'recvtty.py'), sock, 'tty; echo exec-$((20+22)); exit\n', '8']);
   let out = '';
   recv.stdout.on('data', (d) => (out += d));
-  const done = new Promise((r) => recv.on('exit', r));
+  const done = new Promise((r) => recv.on('close', r));
   for (let i = 0; i < 100 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 50));
   const pidFile = path.join(s.dir, 'exec.pid');
   const r = s.run(['exec', '-t', '-d', '--console-socket', sock, '--pid-file', pidFile, 'ex', 'sh'], { detached: true });
@@ -100,7 +100,8 @@ t.test('20 concurrent execs into one container all succeed', async (t) => {
       const c = spawn(RUNTS, ['--root', s.root, 'exec', 'ex', 'sh', '-c', `echo n${i}`]);
       let o = '';
       c.stdout.on('data', (d) => (o += d));
-      c.on('exit', (code) => resolve([code, o]));
+      // 'close', not 'exit': only then has all of stdout arrived
+      c.on('close', (code) => resolve([code, o]));
     }),
   );
   const results = await Promise.all(runs);

@@ -138,8 +138,10 @@ t.test('two concurrent creates of one id: exactly one wins', async (t) => {
       const c = spawn(RUNTS, ['--root', s.root, 'create', '-b', b, 'race'], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       c.stderr.on('data', (d) => (err += d));
-      // the winner's init keeps stderr open: judge by the exit code alone
-      c.on('exit', (code) => resolve({ code, err }));
+      const ended = new Promise((r) => c.stderr.on('end', r));
+      // the winner's init keeps stderr open; a loser's stderr ends, and only
+      // then has all its output arrived ('exit' can come first)
+      c.on('exit', (code) => (code === 0 ? resolve({ code, err }) : ended.then(() => resolve({ code, err }))));
     });
   const results = await Promise.all([go(), go(), go()]);
   const winners = results.filter((r) => r.code === 0);

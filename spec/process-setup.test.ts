@@ -130,7 +130,7 @@ t.test('process.terminal with --console-socket: the pty master reaches the recei
   const recv = spawn('python3', [path.join(__dirname, 'lib', 'recvtty.py'), sock, 'tty; stty size; echo answer-$((6*7)); exit 0\n', '8']);
   let out = '';
   recv.stdout.on('data', (d) => (out += d));
-  const done = new Promise((r) => recv.on('exit', r));
+  const done = new Promise((r) => recv.on('close', r));
   for (let i = 0; i < 100 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 50));
   const r = s.run(['create', '--console-socket', sock, '-b', b, 'tty'], { detached: true });
   t.equal(r.code, 0, r.stderr);
