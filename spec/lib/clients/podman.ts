@@ -5,6 +5,7 @@
 // this host's hard limits (root here lacks CAP_SYS_RESOURCE, so podman's
 // default of 1048576 would fail) and lists runts among the runtimes that take
 // --log-format json.
+import { CACHE_DIR } from '../../../lib/seccomp/cache';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +16,9 @@ import { wrappers, type Runtime } from './columns';
 
 export const PODMAN = ['/usr/bin/podman', '/usr/local/bin/podman'].find((p) => fs.existsSync(p));
 export const IMAGE = 'localhost/runts-busybox:test';
+
+/** the state root runts uses when no --root is given (podman gives none) */
+const RUNTS_DEFAULT_ROOT = '/run/runts';
 
 /** this process's hard limit (root without CAP_SYS_RESOURCE cannot raise it) */
 function hardLimit(resource: 'nofile' | 'nproc'): number {
@@ -29,6 +33,10 @@ export class Podman {
   readonly cgroupParent: string;
   readonly env: NodeJS.ProcessEnv;
   readonly global: string[];
+
+  /** podman calls the runtimes with their default --root: what runts keeps there must go too */
+  private readonly defaultRootExisted = fs.existsSync(RUNTS_DEFAULT_ROOT);
+  private readonly seccompCacheExisted = fs.existsSync(path.join(RUNTS_DEFAULT_ROOT, CACHE_DIR));
 
   constructor() {
     if (!PODMAN) throw new Error('podman is not installed (scripts/install-deps.sh)');
@@ -117,6 +125,15 @@ runc = ["${w.runc}"]
     removeCgroupTree(this.cgroupParent);
     // files in vfs layers may be read-only; root removes them anyway
     fs.rmSync(this.dir, { recursive: true, force: true });
+    // the seccomp filters runts kept under its default root for these containers
+    if (!this.seccompCacheExisted) fs.rmSync(path.join(RUNTS_DEFAULT_ROOT, CACHE_DIR), { recursive: true, force: true });
+    if (!this.defaultRootExisted) {
+      try {
+        fs.rmdirSync(RUNTS_DEFAULT_ROOT);
+      } catch {
+        // not empty: something else keeps state there
+      }
+    }
   }
 }
 
