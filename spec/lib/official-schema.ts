@@ -8,15 +8,8 @@ import * as path from 'node:path';
 
 export type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 
-/**
- * runtime-spec v1.3.0's schemas, from the project's shared/reference: beside
- * the repository in CI and in the developers' checkout, at /work/shared in a
- * scratch clone elsewhere.
- */
-const REFERENCE = path.join('reference', 'runtime-spec-v1.3.0', 'schema');
-export const SPEC_130_SCHEMAS =
-  [path.resolve(__dirname, '..', '..', '..', 'shared', REFERENCE), path.join('/work/shared', REFERENCE)].find((d) => fs.existsSync(d)) ??
-  path.resolve(__dirname, '..', '..', '..', 'shared', REFERENCE);
+/** runtime-spec v1.3.0's schemas: the copy the conformance suite ships in the repository */
+export const SPEC_130_SCHEMAS = path.resolve(__dirname, '..', '..', 'conformance', 'spec-v1.3.0', 'schema');
 
 export function officialSchema(dir: string, name: string): Validate {
   if (!fs.existsSync(dir)) throw new Error(`official schemas not found in ${dir}`);

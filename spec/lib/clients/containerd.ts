@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ROOTFS, type Result } from '../harness';
 import { ociArchive } from './image';
 import { wrappers, type Runtime } from './columns';
-import { removeCgroupTree } from './podman';
+import { removePrivateState } from './podman';
 
 export const CONTAINERD = ['/usr/bin/containerd', '/usr/local/bin/containerd'].find((p) => fs.existsSync(p));
 export const CTR = CONTAINERD ? path.join(path.dirname(CONTAINERD), 'ctr') : undefined;
@@ -127,15 +127,6 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
         // gone
       }
     }
-    const left = fs
-      .readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1])
-      .filter((m) => m && m.startsWith(this.dir))
-      .sort()
-      .reverse();
-    for (const m of left) spawnSync('umount', ['-l', m]);
-    removeCgroupTree(this.cgroupParent);
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    removePrivateState(this.dir, this.cgroupParent);
   }
 }

@@ -113,18 +113,9 @@ runc = ["${w.runc}"]
     this.cleaned = true;
     this.podman(['rm', '--all', '--force', '--time', '0']);
     this.podman(['rmi', '--all', '--force']);
-    // podman mounts nothing with vfs but its shm tmpfs per container (unmounted by rm)
-    const left = fs
-      .readFileSync('/proc/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1])
-      .filter((m) => m && m.startsWith(this.dir))
-      .sort()
-      .reverse();
-    for (const m of left) spawnSync('umount', ['-l', m]);
-    removeCgroupTree(this.cgroupParent);
-    // files in vfs layers may be read-only; root removes them anyway
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    // podman mounts nothing with vfs but its shm tmpfs per container (unmounted by
+    // rm); files in vfs layers may be read-only, root removes them anyway
+    removePrivateState(this.dir, this.cgroupParent);
     // the seccomp filters runts kept under its default root for these containers
     if (!this.seccompCacheExisted) fs.rmSync(path.join(RUNTS_DEFAULT_ROOT, CACHE_DIR), { recursive: true, force: true });
     if (!this.defaultRootExisted) {
@@ -138,6 +129,23 @@ runc = ["${w.runc}"]
 }
 
 /** rmdir a cgroup directory and what podman/containerd made under it, in every hierarchy */
+/**
+ * What a private client left: mounts under its directory (deepest first), its
+ * cgroup tree in every hierarchy, the directory itself.
+ */
+export function removePrivateState(dir: string, cgroupParent: string): void {
+  const left = fs
+    .readFileSync('/proc/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1])
+    .filter((m) => m && m.startsWith(dir))
+    .sort()
+    .reverse();
+  for (const m of left) spawnSync('umount', ['-l', m]);
+  removeCgroupTree(cgroupParent);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export function removeCgroupTree(rel: string): void {
   for (const h of fs.readdirSync('/sys/fs/cgroup')) {
     const top = path.join('/sys/fs/cgroup', h, rel);
