@@ -6,6 +6,7 @@
 #include <malloc.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include "fdpass.h"
 #include "napi_util.h"
@@ -513,73 +513,88 @@ static napi_value js_pidfd_wait(napi_env env, napi_callback_info info)
 	return r;
 }
 
-/* ---- waitExit(pid, cb): reaps a child of ours without blocking the loop ---- */
+/* ---- waitExit(pid, cb): reaps a child of ours without blocking the loop ----
+ *
+ * napi async work, not a libuv poll handle: Bun's N-API has no libuv, and this
+ * must behave the same under node and Bun. The execute half runs on a worker
+ * thread (node: one of libuv's threadpool threads, for as long as the process
+ * lives; runts waits for one process at a time, so one thread of the four) and
+ * blocks there in poll(pidfd) + waitid; the complete half calls cb on the JS
+ * thread. Pending work keeps the event loop alive, as the poll handle did. */
 
 struct exit_watch {
-	uv_poll_t poll;
-	napi_env env;
+	napi_async_work work;
 	napi_ref cb;
-	pid_t pid;
 	int pidfd;
+	int code;   /* exit code, or -1 when killed by a signal or not reaped */
+	int signal; /* the signal that killed it, or 0 */
 };
 
-static void on_watch_closed(uv_handle_t *h)
+/* worker thread: no N-API calls here */
+static void wait_exit_execute(napi_env env, void *data)
 {
-	struct exit_watch *w = h->data;
-	close(w->pidfd);
-	free(w);
+	struct exit_watch *w = data;
+	struct pollfd pfd = {.fd = w->pidfd, .events = POLLIN};
+	siginfo_t si;
+	(void)env;
+	w->code = -1;
+	w->signal = 0;
+	for (;;) {
+		int rc = poll(&pfd, 1, -1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			return; /* cannot happen with a valid fd: reported as -1, 0 */
+		memset(&si, 0, sizeof(si));
+		do
+			rc = waitid((idtype_t)P_PIDFD, (id_t)w->pidfd, &si, WEXITED | WNOHANG | __WALL);
+		while (rc < 0 && errno == EINTR);
+		if (rc < 0)
+			return; /* reaped by someone else (ECHILD): -1, 0 as before */
+		if (si.si_pid != 0)
+			break;
+		/* readable but not yet a zombie: a spurious wake-up, wait again */
+	}
+	if (si.si_code == CLD_EXITED) {
+		w->code = si.si_status;
+	} else {
+		w->code = -1;
+		w->signal = si.si_status; /* CLD_KILLED or CLD_DUMPED */
+	}
 }
 
-static void on_pidfd_readable(uv_poll_t *h, int status, int events)
+/* JS thread: hands the status to cb and frees the watch */
+static void wait_exit_complete(napi_env env, napi_status status, void *data)
 {
-	struct exit_watch *w = h->data;
-	napi_handle_scope scope;
+	struct exit_watch *w = data;
 	napi_value cb, global, args[2];
-	int wstatus = 0;
-	pid_t r;
-
-	do
-		r = waitpid(w->pid, &wstatus, WNOHANG | __WALL);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return; /* not yet a zombie: spurious wake-up */
-	uv_poll_stop(&w->poll);
-	napi_open_handle_scope(w->env, &scope);
-	napi_get_reference_value(w->env, w->cb, &cb);
-	napi_get_global(w->env, &global);
-	if (r < 0) {
-		args[0] = make_int(w->env, -1);
-		args[1] = make_int(w->env, 0);
-	} else if (WIFSIGNALED(wstatus)) {
-		args[0] = make_int(w->env, -1);
-		args[1] = make_int(w->env, WTERMSIG(wstatus));
-	} else {
-		args[0] = make_int(w->env, WEXITSTATUS(wstatus));
-		args[1] = make_int(w->env, 0);
-	}
-	napi_delete_reference(w->env, w->cb);
-	uv_close((uv_handle_t *)&w->poll, on_watch_closed);
-	napi_make_callback(w->env, NULL, global, cb, 2, args, NULL);
-	napi_close_handle_scope(w->env, scope);
+	(void)status; /* never cancelled: nothing calls napi_cancel_async_work */
+	args[0] = make_int(env, w->code);
+	args[1] = make_int(env, w->signal);
+	if (napi_get_reference_value(env, w->cb, &cb) == napi_ok && napi_get_global(env, &global) == napi_ok)
+		napi_call_function(env, global, cb, 2, args, NULL);
+	napi_delete_reference(env, w->cb);
+	napi_delete_async_work(env, w->work);
+	close(w->pidfd);
+	free(w);
 }
 
 /* waitExit(pid, cb(code, signal)) -> 0 or -errno */
 static napi_value js_wait_exit(napi_env env, napi_callback_info info)
 {
 	int64_t a[2];
-	napi_value cb;
+	napi_value cb, name;
 	struct exit_watch *w;
-	uv_loop_t *loop;
 	long fd;
 	if (!arg_ints(env, info, 2, a, &cb))
 		return NULL;
 	fd = syscall(SYS_pidfd_open, (pid_t)a[0], 0);
 	if (fd < 0)
 		return make_int(env, -errno);
-	if (napi_get_uv_event_loop(env, &loop) != napi_ok) {
+	if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
 		close((int)fd);
-		napi_throw_error(env, NULL, "no event loop");
-		return NULL;
+		return make_int(env, -e);
 	}
 	w = calloc(1, sizeof(*w));
 	if (!w) {
@@ -587,12 +602,24 @@ static napi_value js_wait_exit(napi_env env, napi_callback_info info)
 		napi_throw_error(env, NULL, "out of memory");
 		return NULL;
 	}
-	w->env = env;
-	w->pid = (pid_t)a[0];
 	w->pidfd = (int)fd;
-	w->poll.data = w;
-	if (napi_create_reference(env, cb, 1, &w->cb) != napi_ok || uv_poll_init(loop, &w->poll, w->pidfd) != 0 ||
-	    uv_poll_start(&w->poll, UV_READABLE, on_pidfd_readable) != 0) {
+	if (napi_create_reference(env, cb, 1, &w->cb) != napi_ok) {
+		close((int)fd);
+		free(w);
+		napi_throw_error(env, NULL, "cannot watch the process");
+		return NULL;
+	}
+	if (napi_create_string_utf8(env, "runts.waitExit", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+	    napi_create_async_work(env, NULL, name, wait_exit_execute, wait_exit_complete, w, &w->work) != napi_ok) {
+		napi_delete_reference(env, w->cb);
+		close((int)fd);
+		free(w);
+		napi_throw_error(env, NULL, "cannot watch the process");
+		return NULL;
+	}
+	if (napi_queue_async_work(env, w->work) != napi_ok) {
+		napi_delete_async_work(env, w->work);
+		napi_delete_reference(env, w->cb);
 		close((int)fd);
 		free(w);
 		napi_throw_error(env, NULL, "cannot watch the process");
