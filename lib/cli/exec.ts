@@ -7,13 +7,18 @@ import { waitForeground } from './run';
 import { loadProcess, ConfigError } from '../config/load';
 import type { Process } from '../config/types';
 import { execInContainer } from '../container/exec';
+import { ID_RANGE_WORDS, idInRange } from '../plan/ids';
 import { Store } from '../container/store';
 
 /** `--user uid[:gid]`, numeric as runc takes it */
 function parseUser(v: string): { uid: number; gid?: number } {
   const m = /^(\d+)(?::(\d+))?$/.exec(v);
   if (!m) throw new RuntsError(`invalid --user "${v}": expected <uid>[:<gid>]`);
-  return { uid: Number(m[1]), gid: m[2] === undefined ? undefined : Number(m[2]) };
+  const uid = Number(m[1]);
+  const gid = m[2] === undefined ? undefined : Number(m[2]);
+  // (uid_t)-1 would leave the exec'd process root: runc's range and words
+  if (!idInRange(uid) || (gid !== undefined && !idInRange(gid))) throw new RuntsError(`--user ${v}: ${ID_RANGE_WORDS}`);
+  return { uid, gid };
 }
 
 /** The process to run: --process FILE, or the container's process changed by the flags. */
@@ -45,6 +50,7 @@ function processFrom(base: Process | undefined, flags: Parameters<Command['run']
   const gids = strs(flags, 'additional-gids');
   if (gids.length) {
     for (const g of gids) if (!/^\d+$/.test(g)) throw new RuntsError(`invalid --additional-gids "${g}"`);
+    for (const g of gids) if (!idInRange(Number(g))) throw new RuntsError(`--additional-gids ${g}: ${ID_RANGE_WORDS}`);
     p.user = { ...(p.user ?? { uid: 0, gid: 0 }), additionalGids: [...(p.user?.additionalGids ?? []), ...gids.map(Number)] };
   }
   const caps = strs(flags, 'cap');

@@ -6,6 +6,7 @@ import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Process, Spec } from '../config/types';
 import { planSeccomp, SeccompError } from '../seccomp/plan';
 import { AttrError, planAttrs } from './attrs';
+import { checkMappingIds, checkProcessIds, IdRangeError } from './ids';
 import { idMapText, MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
 
@@ -120,6 +121,15 @@ function homeOf(uid: number, passwd: string | undefined): string {
   return '/';
 }
 
+function rethrowIdRange(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof IdRangeError) throw new PlanError(e.message);
+    throw e;
+  }
+}
+
 function mountsProc(spec: Spec): boolean {
   return (spec.mounts ?? []).some((m) => m.type === 'proc' && path.posix.normalize(m.destination) === '/proc');
 }
@@ -141,6 +151,7 @@ export interface ProcessPlanInput {
  */
 export function processPlan(proc: Process, spec: Spec, input: ProcessPlanInput) {
   const linux = spec.linux ?? {};
+  rethrowIdRange(() => checkProcessIds(proc));
   // security modules this host lacks are refused, not silently ignored
   if (proc.apparmorProfile && !input.host.apparmor)
     throw new PlanError('/process/apparmorProfile: AppArmor is not supported on this host (not enabled in the kernel)');
@@ -236,6 +247,14 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
   const userNs = has('user');
 
+  rethrowIdRange(() => {
+    checkMappingIds(linux.uidMappings, '/linux/uidMappings');
+    checkMappingIds(linux.gidMappings, '/linux/gidMappings');
+    (spec.mounts ?? []).forEach((m, i) => {
+      checkMappingIds(m.uidMappings, `/mounts/${i}/uidMappings`);
+      checkMappingIds(m.gidMappings, `/mounts/${i}/gidMappings`);
+    });
+  });
   if (newUser && !(linux.uidMappings?.length && linux.gidMappings?.length))
     throw new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings');
   if (!userNs && (linux.uidMappings?.length || linux.gidMappings?.length))
