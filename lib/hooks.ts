@@ -5,7 +5,7 @@
 // hook on stdin.
 import type * as ChildProcess from 'node:child_process';
 import type { Hook } from './config/types';
-import { RuntsError } from './cli/command';
+import { RuntsError } from './errors';
 
 /** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
 const childProcess = (): typeof ChildProcess => require('node:child_process');

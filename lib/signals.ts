@@ -15,6 +15,7 @@
 // runts additionally accepts the real-time names glibc/bash use
 // (SIGRTMIN, SIGRTMIN+n, SIGRTMAX-n, SIGRTMAX, with or without SIG, any case),
 // which map to the Linux numbers 34..64.
+import { RuntsError } from './errors';
 
 /** Signal numbers for Linux x86_64 and arm64 (identical on both). */
 export const SIGNALS: Readonly<Record<string, number>> = Object.freeze({
@@ -70,7 +71,7 @@ export type SignalErrorKind = 'unknown' | 'range';
  * running" check, so a kill command wanting runc's exact ordering can catch
  * this kind and report it at that point.
  */
-export class SignalError extends Error {
+export class SignalError extends RuntsError {
   constructor(
     message: string,
     readonly kind: SignalErrorKind,

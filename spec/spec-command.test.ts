@@ -6,7 +6,8 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { command } from '../lib/cli/spec';
 import { parseFlags } from '../lib/cli/args';
-import { RuntsError, type GlobalOptions } from '../lib/cli/command';
+import type { GlobalOptions } from '../lib/cli/command';
+import { RuntsError } from '../lib/errors';
 import { defaultSpec, formatSpec, OCI_VERSION } from '../lib/config/default-spec';
 
 const GLOBAL: GlobalOptions = { root: '/run/runts', logFormat: 'text', debug: false, systemdCgroup: false };

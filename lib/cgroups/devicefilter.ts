@@ -4,7 +4,7 @@
 // rule overrides an earlier one, as successive writes to v1's devices.allow /
 // devices.deny do; nothing matching means deny.
 import { getSystemErrorMap } from 'node:util';
-import { RuntsError } from '../cli/command';
+import { RuntsError } from '../errors';
 import * as native from '../native';
 import type { DeviceRule } from './resources';
 

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Layout } from './layout';
 import type { LinuxDevice, Resources } from '../config/types';
-import { RuntsError } from '../cli/command';
-import { controllersNeeded, deviceRules, resourceWrites, ResourceError, type Current, type HostFacts, type Write } from './resources';
+import { RuntsError } from '../errors';
+import { controllersNeeded, deviceRules, resourceWrites, type Current, type HostFacts, type Write } from './resources';
 import { attachDeviceFilter } from './devicefilter';
 
 export interface Placement {
@@ -162,11 +162,6 @@ export function applyWrites(paths: Record<string, string>, writes: Write[]): voi
   }
 }
 
-function toRuntsError(e: unknown): never {
-  if (e instanceof ResourceError) throw new RuntsError(e.message);
-  throw e;
-}
-
 class FsV1Manager implements CgroupManager {
   constructor(
     readonly version: 'v1' | 'hybrid',
@@ -179,12 +174,7 @@ class FsV1Manager implements CgroupManager {
     const memDir = dirFor(this.paths, 'memory');
     const lim = memDir ? readTrim(path.join(memDir, 'memory.limit_in_bytes')) : undefined;
     if (lim !== undefined) cur.memoryLimit = Number(lim);
-    let writes: Write[];
-    try {
-      writes = resourceWrites(r, hostFacts(this.layout, this.paths), cur, devices);
-    } catch (e) {
-      toRuntsError(e);
-    }
+    const writes = resourceWrites(r, hostFacts(this.layout, this.paths), cur, devices);
     applyWrites(this.paths, writes);
   }
 
@@ -235,12 +225,7 @@ class FsV2Manager implements CgroupManager {
   }
 
   apply(r: Resources, devices?: LinuxDevice[]): void {
-    let writes: Write[];
-    try {
-      writes = resourceWrites(r, hostFacts(this.layout, this.paths), {}, devices);
-    } catch (e) {
-      toRuntsError(e);
-    }
+    const writes = resourceWrites(r, hostFacts(this.layout, this.paths), {}, devices);
     this.enable(controllersNeeded(writes));
     applyWrites(this.paths, writes);
     if (r.devices !== undefined) {

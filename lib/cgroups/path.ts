@@ -1,7 +1,7 @@
 // linux.cgroupsPath to a path inside each hierarchy.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RuntsError } from '../cli/command';
+import { RuntsError } from '../errors';
 
 /**
  * Absolute paths are taken as they are; relative ones are under the

@@ -3,6 +3,7 @@
 // exist), so unit tests run it against fake hosts without root. The manager
 // applies the list in order; every write carries the config field it came
 // from, so a refusal by the kernel is reported against that field.
+import { ConfigRefusal } from '../errors';
 import type { LinuxDeviceCgroup, LinuxDevice, LinuxThrottleDevice, Resources } from '../config/types';
 
 export interface Write {
@@ -31,7 +32,7 @@ export interface Current {
   memoryLimit?: number;
 }
 
-export class ResourceError extends Error {}
+export class ResourceError extends ConfigRefusal {}
 
 const P = '/linux/resources';
 // the v1 kernels' "unlimited": what memory.limit_in_bytes reads back as

@@ -1,7 +1,8 @@
 // `checkpoint` and `restore`: runc does them with CRIU; runts has no CRIU
 // support yet. The commands exist so that a caller gets runc's argument
 // checks and then one clear line, rather than "No help topic".
-import { RuntsError, type Command } from './command';
+import { RuntsError } from '../errors';
+import type { Command } from './command';
 import { Store } from '../container/store';
 
 function unsupported(name: 'checkpoint' | 'restore', summary: string): Command {

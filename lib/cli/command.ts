@@ -1,4 +1,6 @@
 import type { FlagSpec, FlagValues } from './args';
+import { RuntsError } from '../errors';
+import { words } from './words';
 
 /** Global flags given before the subcommand, as runc has them. */
 export interface GlobalOptions {
@@ -25,21 +27,15 @@ export interface Command {
 }
 
 /**
- * An error meant for the user: printed as one line ("runts: <message>"),
- * or as a JSON log line with --log-format json; never a stack trace.
+ * runc 1.1 prefixes every create/run failure ("runc create failed: ...") and
+ * exec's ("exec failed: ...", exit 255): errors of ours get the prefix on
+ * their runc words, and exitCode when given; anything else passes unchanged.
  */
-export class RuntsError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
-
-/** runc 1.1 prefixes every create/run failure: "runc create failed: ..." */
-export async function withPrefix<T>(prefix: string, fn: () => Promise<T> | T): Promise<T> {
+export async function withPrefix<T>(prefix: string, fn: () => Promise<T> | T, exitCode?: number): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof RuntsError) throw new RuntsError(`${prefix}: ${e.message}`, e.exitCode);
+    if (e instanceof RuntsError) throw new RuntsError(`${prefix}: ${words(e)}`, exitCode ?? e.exitCode);
     throw e;
   }
 }

@@ -2,7 +2,8 @@
 // --interval and an "oom" event as soon as the kernel OOM-kills in the
 // container (its oom_kill counter is polled; runc waits on an eventfd instead).
 import { bool, str } from './args';
-import { RuntsError, type Command } from './command';
+import { RuntsError, TransitionRefused } from '../errors';
+import type { Command } from './command';
 import { hostLayout } from '../cgroups/layout';
 import { oomKills, statsV1, statsV2, toJson, type Stats } from '../cgroups/stats';
 import { Store, type ContainerRecord } from '../container/store';
@@ -44,7 +45,8 @@ export const command: Command = {
     const rec = store.load(id);
     const interval = parseDuration(str(flags, 'interval') ?? '5s');
     if (interval <= 0) throw new RuntsError('duration interval must be greater than 0');
-    if (store.status(rec) === 'stopped') throw new RuntsError('container not running');
+    const s = store.status(rec);
+    if (s === 'stopped') throw new TransitionRefused('events', id, s);
     if (bool(flags, 'stats')) {
       emit({ type: 'stats', id, data: stats(rec) });
       return 0;

@@ -1,10 +1,11 @@
 // `runts exec`: runc's flags; the process is the container's with the
 // command-line changes, or a whole process.json given with --process.
 import { bool, int, str, strs } from './args';
-import { RuntsError, withPrefix, type Command } from './command';
+import { RuntsError } from '../errors';
+import { withPrefix, type Command } from './command';
 import { logWarning } from './log';
 import { waitForeground } from './run';
-import { loadProcess, ConfigError } from '../config/load';
+import { loadProcess } from '../config/load';
 import type { Process } from '../config/types';
 import { execInContainer } from '../container/exec';
 import { ID_RANGE_WORDS, idInRange } from '../plan/ids';
@@ -25,12 +26,7 @@ function parseUser(v: string): { uid: number; gid?: number } {
 function processFrom(base: Process | undefined, flags: Parameters<Command['run']>[1], args: string[]): Process {
   const file = str(flags, 'process');
   if (file) {
-    try {
-      return loadProcess(file);
-    } catch (e) {
-      if (e instanceof ConfigError) throw new RuntsError(e.message);
-      throw e;
-    }
+    return loadProcess(file);
   }
   if (!args.length) throw new RuntsError('process args cannot be empty');
   const p: Process = JSON.parse(JSON.stringify(base ?? { cwd: '/', args: ['sh'] })) as Process;
@@ -109,10 +105,7 @@ export const command: Command = {
         ignorePaused: bool(flags, 'ignore-paused'),
         warn,
       });
-    }).catch((e: unknown) => {
-      if (e instanceof RuntsError) throw new RuntsError(e.message, 255);
-      throw e;
-    });
+    }, 255);
     if (detach) return 0;
     const status = await waitForeground(started.pid, started.consoleFd, false);
     return status.code >= 0 ? status.code : 128 + status.signal;

@@ -1,8 +1,8 @@
 import { bool } from './args';
-import { RuntsError, type Command } from './command';
+import type { Command } from './command';
 import { kill } from '../container/lifecycle';
 import { Store } from '../container/store';
-import { parseSignal, SignalError } from '../signals';
+import { parseSignal } from '../signals';
 
 export const command: Command = {
   name: 'kill',
@@ -14,14 +14,8 @@ export const command: Command = {
   async run(g, flags, args) {
     const store = new Store(g.root);
     store.load(args[0]);
-    let sig: number;
-    try {
-      // runc: an empty signal argument means SIGTERM
-      sig = parseSignal(args[1] === undefined || args[1] === '' ? 'SIGTERM' : args[1]);
-    } catch (e) {
-      if (e instanceof SignalError) throw new RuntsError(e.message);
-      throw e;
-    }
+    // runc: an empty signal argument means SIGTERM
+    const sig = parseSignal(args[1] === undefined || args[1] === '' ? 'SIGTERM' : args[1]);
     kill(store, args[0], sig, bool(flags, 'all'));
     return 0;
   },

@@ -1,5 +1,6 @@
 import { bool, str } from './args';
-import { RuntsError, type Command } from './command';
+import { RuntsError } from '../errors';
+import type { Command } from './command';
 import { ociState, Store } from '../container/store';
 import { writeStdout } from './stdio';
 

@@ -1,7 +1,9 @@
 // Entry point: runc's global flags, then one subcommand, each in its own file
 // and loaded only when called (start-up time is paid on every invocation).
 import { parseFlags, str, bool, UsageError, type FlagSpec } from './args';
-import { RuntsError, type Command, type GlobalOptions } from './command';
+import { RuntsError } from '../errors';
+import type { Command, GlobalOptions } from './command';
+import { words } from './words';
 import { logDebug, logError } from './log';
 import { writeStderr, writeStdout } from './stdio';
 
@@ -103,9 +105,13 @@ export async function main(argv: string[]): Promise<number> {
     logDebug(g, `${name} done in ${Date.now() - started} ms, exit ${code}`);
     return code;
   } catch (e) {
-    if (e instanceof RuntsError || e instanceof UsageError) {
+    if (e instanceof RuntsError) {
+      logError(g, words(e));
+      return e.exitCode;
+    }
+    if (e instanceof UsageError) {
       logError(g, e.message);
-      return e instanceof RuntsError ? e.exitCode : 1;
+      return 1;
     }
     const err = e as NodeJS.ErrnoException;
     // an unexpected failure still gets one line, never a stack trace

@@ -2,7 +2,8 @@
 // container's cgroup; -f json is the plain array of host pids, as runc prints.
 import { spawnSync } from 'node:child_process';
 import { str } from './args';
-import { RuntsError, type Command } from './command';
+import { RuntsError } from '../errors';
+import type { Command } from './command';
 import { managerOf } from '../container/pause';
 import { Store } from '../container/store';
 

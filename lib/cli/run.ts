@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { bool, int, str } from './args';
-import { RuntsError, withPrefix, type Command } from './command';
+import { RuntsError } from '../errors';
+import { withPrefix, type Command } from './command';
+import { words } from './words';
 import { CREATE_FLAGS } from './create';
 import { logWarning } from './log';
 import { create, remove, start } from '../container/lifecycle';
@@ -90,7 +92,7 @@ export const command: Command = {
     } catch (e) {
       // a run that fails after create leaves nothing behind
       remove(store, id, true, warn);
-      throw e instanceof RuntsError ? new RuntsError(`runts run failed: ${e.message}`, e.exitCode) : e;
+      throw e instanceof RuntsError ? new RuntsError(`runts run failed: ${words(e)}`, e.exitCode) : e;
     }
     if (!bool(flags, 'keep')) remove(store, id, true, warn);
     return status.code >= 0 ? status.code : 128 + status.signal;

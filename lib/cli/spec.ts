@@ -10,7 +10,7 @@ import * as path from 'path';
 import type { FlagValues } from './args';
 import { bool, str } from './args';
 import type { Command, GlobalOptions } from './command';
-import { RuntsError } from './command';
+import { RuntsError } from '../errors';
 import { errnoText } from '../errno';
 import { defaultSpec, formatSpec } from '../config/default-spec';
 

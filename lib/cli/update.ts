@@ -2,7 +2,8 @@
 // LinuxResources JSON to stdin). With -r the other flags are ignored, as in runc.
 import * as fs from 'node:fs';
 import { str, int, type FlagValues } from './args';
-import { RuntsError, type Command } from './command';
+import { RuntsError } from '../errors';
+import type { Command } from './command';
 import { update } from '../container/pause';
 import { Store } from '../container/store';
 import type { Resources } from '../config/types';

@@ -5,6 +5,7 @@
 // config never compiles a schema. json5 is only required when JSON.parse
 // fails, to accept comments and trailing commas.
 
+import { ConfigRefusal } from '../errors';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ErrorObject } from 'ajv';
@@ -15,7 +16,7 @@ import type { Process, Spec } from './types';
 export type * from './types';
 
 /** An invalid or unreadable config; the message is one line for the user. */
-export class ConfigError extends Error {
+export class ConfigError extends ConfigRefusal {
   override name = 'ConfigError';
 }
 

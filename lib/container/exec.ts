@@ -2,14 +2,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastCap, ownBoundingSet } from '../capabilities';
-import { RuntsError } from '../cli/command';
+import { ConsoleRefusal, NativeError, RuntsError, TransitionRefused } from '../errors';
 import type { Process } from '../config/types';
 import { hostFeatures } from '../host';
 import * as native from '../native';
 import { buildExecPlan } from '../plan/exec';
 import { usePrebuilt } from '../seccomp/cache';
-import { PlanError } from '../plan/build';
-import { describeFailure, readPasswd, writePidFile } from './lifecycle';
+import { readPasswd, writePidFile } from './lifecycle';
 import { canExec } from './status';
 import type { Store } from './store';
 
@@ -52,9 +51,8 @@ export function cgroupProcsFor(paths: Record<string, string>, sub: string[]): st
 
 /** runc's rules for a process's terminal and the console socket */
 function checkConsole(p: Process, o: ExecOptions): void {
-  if (p.terminal && !o.consoleSocket && !o.foreground)
-    throw new RuntsError('cannot allocate tty if runts will detach without setting console socket');
-  if (!p.terminal && o.consoleSocket) throw new RuntsError('cannot use console socket if runts will not detach or allocate tty');
+  if (p.terminal && !o.consoleSocket && !o.foreground) throw new ConsoleRefusal('tty-needs-socket');
+  if (!p.terminal && o.consoleSocket) throw new ConsoleRefusal('socket-needs-tty');
 }
 
 export interface Execed {
@@ -65,36 +63,30 @@ export interface Execed {
 export function execInContainer(store: Store, o: ExecOptions): Execed {
   const rec = store.load(o.id);
   const s = store.status(rec);
-  if (s === 'paused' && !o.ignorePaused) throw new RuntsError('cannot exec in a paused container (use --ignore-paused to override)');
-  if (!canExec(s) && s !== 'paused') throw new RuntsError('cannot exec in a stopped container');
+  if (s === 'paused' && !o.ignorePaused) throw new TransitionRefused('exec', o.id, s);
+  if (!canExec(s) && s !== 'paused') throw new TransitionRefused('exec', o.id, s);
   checkConsole(o.process, o);
   const passwd = readPasswd(rec.rootfs);
-  let plan;
-  try {
-    plan = buildExecPlan({
-      spec: rec.config,
-      process: o.process,
-      initPid: rec.pid,
-      rootfs: rec.rootfs,
-      namespacePaths: rec.namespacePaths,
-      cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups),
-      consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
-      preserveFds: o.preserveFds,
-      bundle: rec.bundle,
-      lastCap: lastCap(),
-      hostBounding: ownBoundingSet(),
-      host: hostFeatures(),
-      passwd,
-      containerId: rec.id,
-      warn: o.warn,
-    });
-  } catch (e) {
-    if (e instanceof PlanError) throw new RuntsError(e.message);
-    throw e;
-  }
+  const plan = buildExecPlan({
+    spec: rec.config,
+    process: o.process,
+    initPid: rec.pid,
+    rootfs: rec.rootfs,
+    namespacePaths: rec.namespacePaths,
+    cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups),
+    consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
+    preserveFds: o.preserveFds,
+    bundle: rec.bundle,
+    lastCap: lastCap(),
+    hostBounding: ownBoundingSet(),
+    host: hostFeatures(),
+    passwd,
+    containerId: rec.id,
+    warn: o.warn,
+  });
   if (plan.seccomp) usePrebuilt(store.root, plan.seccomp);
   const r = native.spawn(plan);
-  if ('error' in r) throw new RuntsError(`unable to start container process: ${describeFailure(r.error)}`);
+  if ('error' in r) throw new NativeError(r.error, 'spawn');
   if (o.pidFile) writePidFile(o.pidFile, r.pid);
   return { pid: r.pid, consoleFd: r.consoleFd };
 }

@@ -7,16 +7,16 @@ import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout } from '../cgroups/layout';
 import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type Placement } from '../cgroups/manager';
 import { resolveCgroupPath } from '../cgroups/path';
-import { RuntsError } from '../cli/command';
-import { ConfigError, loadConfig } from '../config/load';
+import { ConfigRefusal, ConsoleRefusal, ContainerNotFound, NativeError, RuntsError, TransitionRefused } from '../errors';
+import { loadConfig } from '../config/load';
 import type { Spec } from '../config/types';
 import * as native from '../native';
-import { buildPlan, PlanError } from '../plan/build';
+import { buildPlan } from '../plan/build';
 import { errnoText } from '../errno';
 import { hostFeatures } from '../host';
 import { usePrebuilt } from '../seccomp/cache';
 import { runHooks, runHooksLogged, type HookState } from '../hooks';
-import { NS_PROC_FILE, type NativeFailure } from '../plan/types';
+import { NS_PROC_FILE } from '../plan/types';
 import { readProcStat, isSameProcess } from './proc';
 import { canDelete, canKill, canStart, type Status } from './status';
 import { rfc3339Nano, type ContainerRecord, type Store } from './store';
@@ -37,19 +37,6 @@ export interface CreateOptions {
   preserveFds: number;
   systemdCgroup: boolean;
   warn(message: string): void;
-}
-
-const ENOEXEC = 8;
-const ENOENT = 2;
-
-/** One line for a failure in the native child, worded as runc words it. */
-export function describeFailure(f: NativeFailure): string {
-  if (f.step === 'exec') {
-    if (f.errno === ENOEXEC) return `exec: "${f.path}": executable file not found in $PATH`;
-    if (f.errno === ENOENT) return `exec: "${f.path}": stat ${f.path}: ${f.message}`;
-    return `exec: "${f.path}": ${f.message}`;
-  }
-  return `${f.step}${f.path ? ' ' + f.path : ''}: ${f.message}`;
 }
 
 /**
@@ -78,15 +65,6 @@ function moveNetDevice(hostName: string, name: string, pid: number): void {
 /** sd_booted(3): systemd made /run/systemd/system */
 function systemdRunning(): boolean {
   return fs.existsSync('/run/systemd/system');
-}
-
-function loadSpec(bundle: string): Spec {
-  try {
-    return loadConfig(bundle);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new RuntsError(e.message);
-    throw e;
-  }
 }
 
 function isDirectory(p: string): boolean {
@@ -123,10 +101,9 @@ export interface Created {
 /** runc's rules for terminal and console socket, checked before anything is made */
 function checkConsole(spec: Spec, o: CreateOptions): void {
   const terminal = spec.process?.terminal === true;
-  if (terminal && !o.consoleSocket && !o.foreground)
-    throw new RuntsError('cannot allocate tty if runts will detach without setting console socket');
-  if (!terminal && o.consoleSocket) throw new RuntsError('cannot use console socket if runts will not detach or allocate tty');
-  if (o.consoleSocket && o.foreground) throw new RuntsError('cannot use console socket if runts will not detach or allocate tty');
+  if (terminal && !o.consoleSocket && !o.foreground) throw new ConsoleRefusal('tty-needs-socket');
+  if (!terminal && o.consoleSocket) throw new ConsoleRefusal('socket-needs-tty');
+  if (o.consoleSocket && o.foreground) throw new ConsoleRefusal('socket-needs-tty');
 }
 
 export function create(store: Store, o: CreateOptions): Created {
@@ -136,9 +113,9 @@ export function create(store: Store, o: CreateOptions): Created {
   } catch {
     throw new RuntsError(`bundle ${path.resolve(o.bundle)}: no such file or directory`);
   }
-  const spec = loadSpec(bundle);
+  const spec = loadConfig(bundle);
   const rootfs = path.resolve(bundle, spec.root.path);
-  if (!isDirectory(rootfs)) throw new RuntsError(`/root/path: rootfs ${rootfs} does not exist or is not a directory`);
+  if (!isDirectory(rootfs)) throw new ConfigRefusal(`/root/path: rootfs ${rootfs} does not exist or is not a directory`);
   checkConsole(spec, o);
 
   store.claim(o.id);
@@ -147,7 +124,7 @@ export function create(store: Store, o: CreateOptions): Created {
   try {
     const fifo = store.fifoPath(o.id);
     const rc = native.mkfifo(fifo, 0o622);
-    if (rc < 0) throw new RuntsError(`mkfifo ${fifo}: ${errnoText({ code: native.errnoName(-rc) })}`);
+    if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: native.errnoName(-rc) }) }, 'setup');
     const layout = hostLayout();
     const cgroupPath = resolveCgroupPath(spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
     // no systemd to ask for a scope: say where the container went instead
@@ -158,31 +135,25 @@ export function create(store: Store, o: CreateOptions): Created {
     if (spec.linux?.resources) managerFor(layout, placement.paths).apply(spec.linux.resources, spec.linux.devices);
     const passwd = readPasswd(rootfs);
     const listen = listenFds();
-    let plan;
-    try {
-      plan = buildPlan({
-        spec: listen ? withListenFds(spec, listen) : spec,
-        bundle,
-        noPivot: o.noPivot,
-        noNewKeyring: o.noNewKeyring,
-        fifoPath: fifo,
-        consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
-        preserveFds: listen + o.preserveFds,
-        cgroupProcs: placement.procsFiles,
-        cgroupPaths: placement.paths,
-        lastCap: lastCap(),
-        hierarchies: layout.hierarchies,
-        isDirectory,
-        passwd,
-        hostBounding: ownBoundingSet(),
-        host: hostFeatures(),
-        warn: o.warn,
-        containerId: o.id,
-      });
-    } catch (e) {
-      if (e instanceof PlanError) throw new RuntsError(e.message);
-      throw e;
-    }
+    const plan = buildPlan({
+      spec: listen ? withListenFds(spec, listen) : spec,
+      bundle,
+      noPivot: o.noPivot,
+      noNewKeyring: o.noNewKeyring,
+      fifoPath: fifo,
+      consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
+      preserveFds: listen + o.preserveFds,
+      cgroupProcs: placement.procsFiles,
+      cgroupPaths: placement.paths,
+      lastCap: lastCap(),
+      hierarchies: layout.hierarchies,
+      isDirectory,
+      passwd,
+      hostBounding: ownBoundingSet(),
+      host: hostFeatures(),
+      warn: o.warn,
+      containerId: o.id,
+    });
     if (plan.seccomp) usePrebuilt(store.root, plan.seccomp);
     const hooks = spec.hooks;
     const r = native.spawn(plan, (initPid) => {
@@ -192,7 +163,7 @@ export function create(store: Store, o: CreateOptions): Created {
       runHooks('createRuntime', hooks?.createRuntime, state);
       runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid });
     });
-    if ('error' in r) throw new RuntsError(`unable to start container process: ${describeFailure(r.error)}`);
+    if ('error' in r) throw new NativeError(r.error, 'spawn');
     pid = r.pid;
     for (const [hostName, dev] of Object.entries(spec.linux?.netDevices ?? {})) moveNetDevice(hostName, dev.name ?? hostName, pid);
     const st = readProcStat(pid);
@@ -225,12 +196,6 @@ export function create(store: Store, o: CreateOptions): Created {
   }
 }
 
-function statusError(s: Status, verb: string): RuntsError {
-  if (s === 'stopped') return new RuntsError(`cannot ${verb} a container that has stopped`);
-  if (s === 'running') return new RuntsError(`cannot ${verb} an already running container`);
-  return new RuntsError(`cannot ${verb} a container in the ${s} state`);
-}
-
 export function hookState(spec: Spec, id: string, bundle: string, status: string, pid?: number): HookState {
   return { ociVersion: spec.ociVersion, id, status, pid, bundle, annotations: spec.annotations ?? {} };
 }
@@ -238,7 +203,7 @@ export function hookState(spec: Spec, id: string, bundle: string, status: string
 export function start(store: Store, id: string, warn: (m: string) => void = () => {}): ContainerRecord {
   const rec = store.load(id);
   const s = store.status(rec);
-  if (!canStart(s)) throw statusError(s, 'start');
+  if (!canStart(s)) throw new TransitionRefused('start', id, s);
   const hooks = rec.config.hooks;
   // runtime.md: a failing startContainer or poststart hook is an error, the
   // container is stopped and destroyed (lifecycle step 12, then poststop)
@@ -257,7 +222,7 @@ export function start(store: Store, id: string, warn: (m: string) => void = () =
     fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     // ENXIO: no reader, the init is gone
-    if ((e as NodeJS.ErrnoException).code === 'ENXIO') throw statusError('stopped', 'start');
+    if ((e as NodeJS.ErrnoException).code === 'ENXIO') throw new TransitionRefused('start', id, 'stopped');
     throw e;
   }
   try {
@@ -289,10 +254,10 @@ function signalProcess(pid: number, startTime: string | undefined, sig: number):
 export function kill(store: Store, id: string, sig: number, all: boolean): void {
   const rec = store.load(id);
   const s = store.status(rec);
-  if (!canKill(s)) throw new RuntsError('container not running');
+  if (!canKill(s)) throw new TransitionRefused('kill', id, s);
   if (all) {
     for (const pid of cgroupPids(rec.cgroupPaths)) signalProcess(pid, undefined, sig);
-  } else if (!signalProcess(rec.pid, rec.pidStartTime, sig)) throw new RuntsError('container not running');
+  } else if (!signalProcess(rec.pid, rec.pidStartTime, sig)) throw new TransitionRefused('kill', id, 'stopped');
   // a frozen task dies only once thawed: SIGKILL of a paused container thaws it (runc does too)
   if (sig === 9 && s === 'paused') managerFor(hostLayout(), rec.cgroupPaths).thaw();
 }
@@ -317,11 +282,11 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
       if (fs.existsSync(store.dir(id))) store.release(id);
       return;
     }
-    throw new RuntsError('container does not exist');
+    throw new ContainerNotFound(id);
   }
   const s = store.status(rec);
   if (!canDelete(s) && s !== 'created') {
-    if (!force) throw new RuntsError(`cannot delete container ${id} that is not stopped: ${s}`);
+    if (!force) throw new TransitionRefused('delete', id, s);
   }
   if (s !== 'stopped') {
     // a paused container must be thawed to die

@@ -1,7 +1,7 @@
 // pause, resume and update of a container's cgroups, with runc's refusals.
 import { hostLayout } from '../cgroups/layout';
 import { managerFor, type CgroupManager } from '../cgroups/manager';
-import { RuntsError } from '../cli/command';
+import { TransitionRefused } from '../errors';
 import type { Resources } from '../config/types';
 import type { ContainerRecord, Store } from './store';
 
@@ -13,14 +13,15 @@ export function pause(store: Store, id: string): void {
   const rec = store.load(id);
   const s = store.status(rec);
   // runc pauses created and running containers; paused again is a no-op
-  if (s === 'stopped') throw new RuntsError('container not running');
+  if (s === 'stopped') throw new TransitionRefused('pause', id, s);
   if (s === 'paused') return;
   managerOf(rec).freeze();
 }
 
 export function resume(store: Store, id: string): void {
   const rec = store.load(id);
-  if (store.status(rec) !== 'paused') throw new RuntsError('container not paused');
+  const s = store.status(rec);
+  if (s !== 'paused') throw new TransitionRefused('resume', id, s);
   managerOf(rec).thaw();
 }
 
@@ -30,7 +31,8 @@ export function resume(store: Store, id: string): void {
  */
 export function update(store: Store, id: string, r: Resources): void {
   const rec = store.load(id);
-  if (store.status(rec) === 'stopped') throw new RuntsError('container not running');
+  const s = store.status(rec);
+  if (s === 'stopped') throw new TransitionRefused('update', id, s);
   const m = managerOf(rec);
   m.apply(r, undefined);
   const linux = (rec.config.linux ??= {});

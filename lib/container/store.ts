@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Spec } from '../config/types';
-import { RuntsError } from '../cli/command';
+import { ContainerExists, ContainerNotFound, InvalidId } from '../errors';
 import { isSameProcess } from './proc';
 import type { Status } from './status';
 
@@ -32,7 +32,7 @@ const ID_RE = /^[\w+\-.]+$/;
 
 export function validateId(id: string): void {
   // runc: ids are names of directories under --root; no path tricks
-  if (!ID_RE.test(id) || id === '.' || id === '..') throw new RuntsError(`invalid id format: ${id}`);
+  if (!ID_RE.test(id) || id === '.' || id === '..') throw new InvalidId(id);
 }
 
 export class Store {
@@ -53,7 +53,7 @@ export class Store {
     try {
       fs.mkdirSync(this.dir(id), { mode: 0o711 });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RuntsError('container with given ID already exists');
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ContainerExists(id);
       throw e;
     }
   }
@@ -93,7 +93,7 @@ export class Store {
   /** The record, or runc's "container does not exist". */
   load(id: string): ContainerRecord {
     const rec = this.read(id);
-    if (!rec) throw new RuntsError('container does not exist');
+    if (!rec) throw new ContainerNotFound(id);
     return rec;
   }
 

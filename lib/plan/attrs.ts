@@ -1,6 +1,7 @@
 // Process attributes that the init applies just before exec: personality,
 // scheduler, I/O priority, CPU affinity, NUMA memory policy, time offsets.
 // Names to kernel numbers live here, once, for the plan and for `features`.
+import { ConfigRefusal } from '../errors';
 import type { Spec } from '../config/types';
 
 export const SCHED_POLICY: Record<string, number> = {
@@ -66,7 +67,7 @@ export interface PlanAttrs {
   timeOffsets: string;
 }
 
-export class AttrError extends Error {}
+export class AttrError extends ConfigRefusal {}
 
 const MAX_BITS = 16 * 64;
 

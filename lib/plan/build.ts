@@ -1,16 +1,17 @@
 // config.json + command-line options -> LaunchPlan. Pure: everything it needs
 // from the host comes in through PlanInput, so unit tests run without root.
+import { ConfigRefusal } from '../errors';
 import * as path from 'node:path';
 import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Process, Spec } from '../config/types';
-import { planSeccomp, SeccompError } from '../seccomp/plan';
-import { AttrError, planAttrs } from './attrs';
-import { checkMappingIds, checkProcessIds, IdRangeError } from './ids';
-import { idMapText, MountError, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
+import { planSeccomp } from '../seccomp/plan';
+import { planAttrs } from './attrs';
+import { checkMappingIds, checkProcessIds } from './ids';
+import { idMapText, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
 
-export class PlanError extends Error {}
+export class PlanError extends ConfigRefusal {}
 
 export interface PlanInput {
   spec: Spec;
@@ -121,15 +122,6 @@ function homeOf(uid: number, passwd: string | undefined): string {
   return '/';
 }
 
-function rethrowIdRange(fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdRangeError) throw new PlanError(e.message);
-    throw e;
-  }
-}
-
 function mountsProc(spec: Spec): boolean {
   return (spec.mounts ?? []).some((m) => m.type === 'proc' && path.posix.normalize(m.destination) === '/proc');
 }
@@ -151,7 +143,7 @@ export interface ProcessPlanInput {
  */
 export function processPlan(proc: Process, spec: Spec, input: ProcessPlanInput) {
   const linux = spec.linux ?? {};
-  rethrowIdRange(() => checkProcessIds(proc));
+  checkProcessIds(proc);
   // security modules this host lacks are refused, not silently ignored
   if (proc.apparmorProfile && !input.host.apparmor)
     throw new PlanError('/process/apparmorProfile: AppArmor is not supported on this host (not enabled in the kernel)');
@@ -190,20 +182,14 @@ export function processPlan(proc: Process, spec: Spec, input: ProcessPlanInput) 
   const uid = proc.user?.uid ?? 0;
   if (!env.some((e) => e.startsWith('HOME='))) env.push(`HOME=${homeOf(uid, input.passwd)}`);
 
-  let seccomp;
-  try {
-    seccomp = planSeccomp(linux.seccomp, {
-      id: input.containerId ?? '',
-      bundle: input.bundle,
-      annotations: spec.annotations,
-      noNewPrivileges: proc.noNewPrivileges === true,
-      capEffective: capSets.capEffective & capSets.capPermitted,
-      warn: input.warn,
-    });
-  } catch (e) {
-    if (e instanceof SeccompError) throw new PlanError(e.message);
-    throw e;
-  }
+  const seccomp = planSeccomp(linux.seccomp, {
+    id: input.containerId ?? '',
+    bundle: input.bundle,
+    annotations: spec.annotations,
+    noNewPrivileges: proc.noNewPrivileges === true,
+    capEffective: capSets.capEffective & capSets.capPermitted,
+    warn: input.warn,
+  });
 
   return {
     rlimits,
@@ -247,13 +233,11 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
   const userNs = has('user');
 
-  rethrowIdRange(() => {
-    checkMappingIds(linux.uidMappings, '/linux/uidMappings');
-    checkMappingIds(linux.gidMappings, '/linux/gidMappings');
-    (spec.mounts ?? []).forEach((m, i) => {
-      checkMappingIds(m.uidMappings, `/mounts/${i}/uidMappings`);
-      checkMappingIds(m.gidMappings, `/mounts/${i}/gidMappings`);
-    });
+  checkMappingIds(linux.uidMappings, '/linux/uidMappings');
+  checkMappingIds(linux.gidMappings, '/linux/gidMappings');
+  (spec.mounts ?? []).forEach((m, i) => {
+    checkMappingIds(m.uidMappings, `/mounts/${i}/uidMappings`);
+    checkMappingIds(m.gidMappings, `/mounts/${i}/gidMappings`);
   });
   if (newUser && !(linux.uidMappings?.length && linux.gidMappings?.length))
     throw new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings');
@@ -276,13 +260,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   if (linux.intelRdt) throw new PlanError('/linux/intelRdt: Intel RDT is not implemented by runts yet');
   if (linux.netDevices && Object.keys(linux.netDevices).length && !(cloneFlags & NS_FLAGS.network) && !joins.some((j) => j.type === 'network'))
     throw new PlanError('/linux/netDevices: moving network devices needs a network namespace in /linux/namespaces');
-  let attrs;
-  try {
-    attrs = planAttrs(spec, (cloneFlags & NS_FLAGS.time) !== 0);
-  } catch (e) {
-    if (e instanceof AttrError) throw new PlanError(e.message);
-    throw e;
-  }
+  const attrs = planAttrs(spec, (cloneFlags & NS_FLAGS.time) !== 0);
   for (const field of ['maskedPaths', 'readonlyPaths'] as const)
     if (!mountNs && linux[field]?.length) throw new PlanError(`/linux/${field}: restricting paths needs a mount namespace in /linux/namespaces`);
 
@@ -294,20 +272,14 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     return { path: key.replace(/\./g, '/'), value };
   });
 
-  let mounts;
-  try {
-    mounts = planMounts(spec.mounts ?? [], {
-      warn: input.warn,
-      userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
-      bundle: input.bundle,
-      isDirectory: input.isDirectory,
-      hierarchies: input.hierarchies,
-      ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
-    });
-  } catch (e) {
-    if (e instanceof MountError) throw new PlanError(e.message);
-    throw e;
-  }
+  const mounts = planMounts(spec.mounts ?? [], {
+    warn: input.warn,
+    userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
+    bundle: input.bundle,
+    isDirectory: input.isDirectory,
+    hierarchies: input.hierarchies,
+    ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
+  });
 
   const destinations = new Set((spec.mounts ?? []).map((m) => path.posix.normalize(m.destination)));
   const devBound = destinations.has('/dev') && (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.type === 'bind');

@@ -1,8 +1,8 @@
 // The plan for `exec`: a new process joins every namespace of a running
 // container and its cgroups; nothing of the container is set up again.
 import type { Process, Spec } from '../config/types';
-import { AttrError, planAttrs } from './attrs';
-import { PlanError, processPlan, type ProcessPlanInput } from './build';
+import { planAttrs } from './attrs';
+import { processPlan, type ProcessPlanInput } from './build';
 import { NS_FLAGS, NS_PROC_FILE, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
 
 export interface ExecPlanInput extends ProcessPlanInput {
@@ -26,13 +26,7 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
   const rank = (t: string): number => (t === 'user' ? 0 : t === 'mount' ? 2 : 1);
   joins.sort((a, b) => rank(a.type) - rank(b.type));
   const spec: Spec = { ...input.spec, process: input.process, linux: { ...input.spec.linux, timeOffsets: undefined } };
-  let attrs;
-  try {
-    attrs = planAttrs(spec, false);
-  } catch (e) {
-    if (e instanceof AttrError) throw new PlanError(e.message);
-    throw e;
-  }
+  const attrs = planAttrs(spec, false);
   return {
     cloneFlags: 0,
     joins,

@@ -4,11 +4,12 @@
 // refuses everything outside 0..2147483647 (the kernel's own ids are below
 // 2^31 in practice), with these words; runts does the same and names the field.
 import type { IDMapping, Process } from '../config/types';
+import { ConfigRefusal } from '../errors';
 
 export const MAX_ID = 2147483647;
 export const ID_RANGE_WORDS = 'uids and gids must be in range 0-2147483647';
 
-export class IdRangeError extends Error {}
+export class IdRangeError extends ConfigRefusal {}
 
 export function idInRange(id: number): boolean {
   return Number.isInteger(id) && id >= 0 && id <= MAX_ID;

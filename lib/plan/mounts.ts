@@ -1,6 +1,7 @@
 // config.json mounts -> PlanMount: option names to MS_* flags, as runc reads
 // them. Pure: the one file-system question (is a bind source a directory?) is
 // asked through a function the caller passes in.
+import { ConfigRefusal } from '../errors';
 import * as path from 'node:path';
 import type { IDMapping, Mount } from '../config/types';
 import type { Hierarchy } from '../cgroups/layout';
@@ -180,7 +181,7 @@ export interface MountContext {
   ownCgroups?: Record<string, string>;
 }
 
-export class MountError extends Error {}
+export class MountError extends ConfigRefusal {}
 
 /** the addon keeps one user namespace fd per idmapped mount (PLAN_MAX_IDMAPS) */
 const MAX_IDMAPS = 64;

@@ -2,6 +2,7 @@
 // the addon builds with libseccomp before clone() and the child loads. Pure:
 // every decision (numbers, errno, which rules to drop or split, when to load)
 // is made here; the C side only turns it into BPF and loads it.
+import { ConfigRefusal } from '../errors';
 import { CAPABILITIES } from '../capabilities';
 import { OCI_VERSION } from '../config/default-spec';
 import type { Seccomp } from '../config/types';
@@ -16,7 +17,7 @@ import {
   SECCOMP_OPERATOR_VALUES,
 } from './tables';
 
-export class SeccompError extends Error {}
+export class SeccompError extends ConfigRefusal {}
 
 export interface SeccompRuleArg {
   /** argument number, 0..5 */
