@@ -247,3 +247,13 @@ t.test('events: durations and stats readers on fake files', async (t) => {
   t.same(v2.cpu.usage, { total: 10000, kernel: 4000, user: 6000 });
   t.same(v2.blkio.io_serviced_recursive, [{ major: 8, minor: 0, op: 'Read', value: 3 }, { major: 8, minor: 0, op: 'Write', value: 4 }]);
 });
+
+t.test('devices: deny-all first even when the config has no rules or no deny-all, never twice', async (t) => {
+  const lines = (r: Parameters<typeof deviceRules>[0]): string[] => deviceRules(r, []).map((x) => `${x.allow ? 'allow' : 'deny'} ${x.type} ${x.major}:${x.minor} ${x.access}`);
+  t.equal(lines(undefined)[0], 'deny a -1:-1 rwm', 'no rules at all');
+  t.equal(lines([])[0], 'deny a -1:-1 rwm', 'an empty list');
+  t.same(lines([{ allow: true, type: 'c', major: 1, minor: 3 }]).slice(0, 2), ['deny a -1:-1 rwm', 'allow c 1:3 rwm'], 'an allow-only list');
+  t.equal(lines([{ allow: false, access: 'rwm' }]).filter((l) => l.startsWith('deny a')).length, 1, 'the config\'s own deny-all is the one');
+  const ws = resourceWrites({ devices: [{ allow: true, type: 'c', major: 4, minor: 64 }] }, v1Host());
+  t.same(ws.slice(0, 2).map((w) => w.field), ['/linux/resources/devices', '/linux/resources/devices/0'], 'fields name the config rule');
+});

@@ -79,6 +79,9 @@ export const DEFAULT_DEVICE_RULES: LinuxDeviceCgroup[] = [
   { allow: true, type: 'c', major: 10, minor: 200, access: 'rwm' }, // /dev/net/tun
 ];
 
+/** the first rule of every container's list */
+export const DENY_ALL: LinuxDeviceCgroup = { allow: false, access: 'rwm' };
+
 export interface DeviceRule {
   allow: boolean;
   type: 'a' | 'c' | 'b';
@@ -89,11 +92,17 @@ export interface DeviceRule {
 }
 
 /**
- * The effective rule list, in order: the config's rules, runc's defaults, then
- * an allow for each device the config creates (so a device in linux.devices
- * can always be opened, as with runc).
+ * The effective rule list, in order: deny everything, the config's rules,
+ * runc's defaults, then an allow for each device the config creates (so a
+ * device in linux.devices can always be opened, as with runc). The deny-all
+ * comes first whatever the config says: without it a v1 devices cgroup
+ * inherits the parent's "a *:* rwm" and allows are no-ops, so a container
+ * with CAP_MKNOD could make and open any host device. The defaults come after
+ * the config's rules, as in runc (specconv appends them): the usual config
+ * starts with its own deny-all, which must not take /dev/null away.
+ * `configIndex` is the rule's index in linux.resources.devices, for messages.
  */
-export function deviceRules(rules: LinuxDeviceCgroup[] | undefined, devices: LinuxDevice[] | undefined): DeviceRule[] {
+export function deviceRules(rules: LinuxDeviceCgroup[] | undefined, devices: LinuxDevice[] | undefined): (DeviceRule & { configIndex?: number })[] {
   const norm = (r: LinuxDeviceCgroup): DeviceRule => ({
     allow: r.allow,
     type: r.type ?? 'a',
@@ -101,7 +110,11 @@ export function deviceRules(rules: LinuxDeviceCgroup[] | undefined, devices: Lin
     minor: r.minor ?? -1,
     access: r.access && r.access.length ? r.access : 'rwm',
   });
-  const out = (rules ?? []).map(norm);
+  const given = (rules ?? []).map((r, i) => ({ ...norm(r), configIndex: i }));
+  const first = given[0];
+  const startsDenyAll = first !== undefined && !first.allow && first.type === 'a' && [...'rwm'].every((c) => first.access.includes(c));
+  // a config that starts with its own deny-all (runc spec's, podman's) needs no second one
+  const out: (DeviceRule & { configIndex?: number })[] = startsDenyAll ? given : [norm(DENY_ALL), ...given];
   out.push(...DEFAULT_DEVICE_RULES.map(norm));
   for (const d of devices ?? []) {
     if ((d.type === 'c' || d.type === 'b' || d.type === 'u') && d.major !== undefined && d.minor !== undefined)
@@ -137,8 +150,8 @@ function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDev
 
   if (r.devices !== undefined) {
     need('devices', `${P}/devices`);
-    for (const [i, rule] of deviceRules(r.devices, devices).entries()) {
-      const field = i < r.devices.length ? `${P}/devices/${i}` : `${P}/devices`;
+    for (const rule of deviceRules(r.devices, devices)) {
+      const field = rule.configIndex !== undefined ? `${P}/devices/${rule.configIndex}` : `${P}/devices`;
       w('devices', rule.allow ? 'devices.allow' : 'devices.deny', deviceRuleLine(rule), field);
     }
   }

@@ -132,7 +132,10 @@ export function create(store: Store, o: CreateOptions): Created {
       o.warn(`systemd is not running: cgroupsPath "${spec.linux?.cgroupsPath ?? ''}" is placed at ${cgroupPath} on cgroupfs`);
     placement = prepareCgroups(layout, cgroupPath);
     // limits go in before the init is placed there and runs anything
-    if (spec.linux?.resources) managerFor(layout, placement.paths).apply(spec.linux.resources, spec.linux.devices);
+    // devices always: with no rules in the config the container still gets
+    // deny-all plus runc's defaults, never the parent's allow-all
+    const resources = spec.linux?.resources ?? {};
+    managerFor(layout, placement.paths).apply({ ...resources, devices: resources.devices ?? [] }, spec.linux?.devices);
     const passwd = readPasswd(rootfs);
     const listen = listenFds();
     const plan = buildPlan({
