@@ -7,7 +7,7 @@ NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
 ROOTFS := bundles/busybox/rootfs
 TESTS ?= spec/*.test.ts
 
-.PHONY: all build addon validator ts deps rootfs test demo clean bench bench-run conformance conformance-build conformance-selftest
+.PHONY: all build addon validator ts deps rootfs test demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
 
 all: build
 
@@ -43,6 +43,17 @@ demo: deps build rootfs
 
 test: deps build rootfs
 	node_modules/.bin/tap --reporter=tap $(TESTS)
+
+# load, soak, races, hostile configs, broken state, signals and crashes
+# (spec/stress): a table of runs, failures, leftovers and time; exit 1 on any
+# failure or leftover. CI's counts by default; STRESS_FULL=1 for the full
+# figures, or STRESS_PARALLEL= STRESS_SOAK= FUZZ_RUNS= ... (spec/stress/lib.ts),
+# STRESS_ONLY=REGEX for some scenarios
+stress: deps build rootfs stress-run
+
+# the scenarios alone, on what is already built (ts-node ships with tap)
+stress-run:
+	node_modules/.bin/ts-node --transpile-only spec/stress/main.ts
 
 # runts against runc, interleaved, in one run: prints the table, writes
 # bench/results.json (BENCH_ARGS="--reps 30", "--json", "--out FILE")
