@@ -13,6 +13,7 @@ interface Addon {
   setWinsize(fd: number, rows: number, cols: number): number;
   attachDeviceFilter(dir: string, insns: Buffer): number;
   bpfVerifierLog(): string;
+  readFileInRoot(rootPath: string, relPath: string, maxBytes: number): Buffer | number;
   seccompCompile(plan: SeccompPlan): SeccompCompiled;
   seccompFlagSupported(bit: number): boolean;
   seccompArchSupported(token: number): boolean;
@@ -89,6 +90,15 @@ export function setWinsize(fd: number, rows: number, cols: number): number {
 /** Loads a cgroup device BPF program (8-byte instructions) and attaches it to dir: 0 or a negative errno. */
 export function attachDeviceFilter(dir: string, insns: Buffer): number {
   return load().attachDeviceFilter(dir, insns);
+}
+
+/**
+ * A regular file of the rootfs, resolved inside it (openat2 RESOLVE_IN_ROOT,
+ * no magic links), opened O_NONBLOCK, at most maxBytes: its contents, or a
+ * negative errno (-ENOENT absent, -EINVAL not a regular file, -EFBIG too big).
+ */
+export function readFileInRoot(rootPath: string, relPath: string, maxBytes: number): Buffer | number {
+  return load().readFileInRoot(rootPath, relPath, maxBytes);
 }
 
 /** The kernel verifier's log of the last failed program load. */

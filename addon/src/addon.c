@@ -664,6 +664,7 @@ static napi_value js_mkfifo(napi_env env, napi_callback_info info)
 }
 
 void bpf_register(napi_env env, napi_value exports); /* bpf.c */
+void rootread_register(napi_env env, napi_value exports); /* rootread.c */
 
 static napi_value init_module(napi_env env, napi_value exports)
 {
@@ -678,6 +679,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 	bpf_register(env, exports);
+	rootread_register(env, exports);
 	seccomp_register(env, exports);
 	return exports;
 }

@@ -66,7 +66,7 @@ export function execInContainer(store: Store, o: ExecOptions): Execed {
   if (s === 'paused' && !o.ignorePaused) throw new TransitionRefused('exec', o.id, s);
   if (!canExec(s) && s !== 'paused') throw new TransitionRefused('exec', o.id, s);
   checkConsole(o.process, o);
-  const passwd = readPasswd(rec.rootfs);
+  const passwd = readPasswd(rec.rootfs, o.warn);
   const plan = buildExecPlan({
     spec: rec.config,
     process: o.process,

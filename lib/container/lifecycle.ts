@@ -3,6 +3,7 @@
 import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
 import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout } from '../cgroups/layout';
 import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type Placement } from '../cgroups/manager';
@@ -75,13 +76,22 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** The container's /etc/passwd, for HOME (undefined when it has none) */
-export function readPasswd(rootfs: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(rootfs, 'etc/passwd'), 'utf8');
-  } catch {
-    return undefined;
-  }
+/** /etc/passwd above this is not read (it is only searched for HOME) */
+export const PASSWD_MAX_BYTES = 4 << 20;
+
+/**
+ * The container's /etc/passwd, for HOME (undefined when it has none or it is
+ * not a plain file). Read through the addon, resolved inside the rootfs: the
+ * image controls that path, and a symlink there must not read a host file,
+ * a FIFO must not block create, /dev/zero must not fill memory.
+ */
+export function readPasswd(rootfs: string, warn?: (message: string) => void): string | undefined {
+  const r = native.readFileInRoot(rootfs, 'etc/passwd', PASSWD_MAX_BYTES);
+  if (typeof r !== 'number') return r.toString('utf8');
+  const { EINVAL, EFBIG } = os.constants.errno;
+  const why = r === -EINVAL ? 'not a regular file' : r === -EFBIG ? `larger than ${PASSWD_MAX_BYTES} bytes` : undefined;
+  if (why) warn?.(`/etc/passwd in the rootfs is ${why}: ignored (HOME=/)`);
+  return undefined;
 }
 
 /** Writes the pid file the way runc does: a temporary file renamed into place. */
@@ -136,7 +146,7 @@ export function create(store: Store, o: CreateOptions): Created {
     // deny-all plus runc's defaults, never the parent's allow-all
     const resources = spec.linux?.resources ?? {};
     managerFor(layout, placement.paths).apply({ ...resources, devices: resources.devices ?? [] }, spec.linux?.devices);
-    const passwd = readPasswd(rootfs);
+    const passwd = readPasswd(rootfs, o.warn);
     const listen = listenFds();
     const plan = buildPlan({
       spec: listen ? withListenFds(spec, listen) : spec,
