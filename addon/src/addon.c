@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <fcntl.h>
+#include <termios.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -292,6 +293,32 @@ static int make_idmap_userns(const char *uid_map, const char *gid_map, const cha
 	return nfd;
 }
 
+/* The master of a foreground run/exec, which runts proxies to its own stdio:
+ * without ONLCR, so the container's "\n" reaches a pipe as "\n" (runc clears it
+ * too; the caller's own tty adds the "\r" if it is one), and non-blocking, so
+ * that after the process has exited runts can read what is left and stop at
+ * EAGAIN when something else in the container still holds the slave. */
+static int prepare_foreground_master(int fd, struct failure *f)
+{
+	struct termios t;
+	int fl;
+	if (tcgetattr(fd, &t) < 0) {
+		set_failure(f, "get pty attributes", "", errno);
+		return -1;
+	}
+	t.c_oflag &= ~(tcflag_t)ONLCR;
+	if (tcsetattr(fd, TCSANOW, &t) < 0) {
+		set_failure(f, "clear ONLCR on pty", "", errno);
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		set_failure(f, "make pty master non-blocking", "", errno);
+		return -1;
+	}
+	return 0;
+}
+
 /* Connects to the --console-socket path; the child sends the pty master there. */
 static int connect_console(const char *path, struct failure *f)
 {
@@ -416,8 +443,13 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 	init = run_parent(&p, sv[0], stage1, &f, &hooks);
 	if (init > 0 && console_peer >= 0) {
 		console_fd = recv_fd(console_peer);
-		if (console_fd < 0) {
+		if (console_fd < 0)
 			set_failure(&f, "receive pty master", "", errno ? errno : EPROTO);
+		else if (prepare_foreground_master(console_fd, &f) < 0) {
+			close(console_fd);
+			console_fd = -1;
+		}
+		if (console_fd < 0) {
 			kill(init, SIGKILL);
 			reap(init);
 			init = -1;

@@ -826,7 +826,10 @@ static void setup_console(const struct plan *p, int rootfd)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		fail("open pty slave", "/dev/ptmx", errno);
-	if (fchown(slave, p->uid, p->gid) < 0)
+	/* only the owner changes (runc too): the group and mode stay what the
+	 * devpts mount gives new ptys (gid=5,mode=620 in the default config), so
+	 * the container's user owns its terminal and the tty group may write it */
+	if (fchown(slave, p->uid, (gid_t)-1) < 0)
 		fail("chown pty slave", "", errno);
 	if (p->console_rows && p->console_cols) {
 		struct winsize ws;

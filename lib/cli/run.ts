@@ -8,50 +8,11 @@ import { logWarning } from './log';
 import { create, remove, start } from '../container/lifecycle';
 import { Store } from '../container/store';
 import * as native from '../native';
+import { proxyTerminal } from './terminal';
 
 // what a foreground `run` passes on to the container's init, as runc does
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH', 'SIGCONT'];
 const SIGNUM: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGUSR1: 10, SIGUSR2: 12, SIGTERM: 15, SIGCONT: 18, SIGWINCH: 28 };
-
-/**
- * Connects the caller's stdio to the container's pty (runc does the same for
- * a foreground run with process.terminal): raw mode on the caller's tty,
- * window size followed. Returns a function that waits for the output to drain
- * and restores the tty.
- */
-function attachTerminal(master: number, sizeFromConfig: boolean): () => Promise<void> {
-  const stdin = process.stdin;
-  const resize = (): void => {
-    if (process.stdout.isTTY) native.setWinsize(master, process.stdout.rows, process.stdout.columns);
-  };
-  if (!sizeFromConfig) resize();
-  process.on('SIGWINCH', resize);
-  if (stdin.isTTY) stdin.setRawMode(true);
-  const onInput = (d: Buffer): void => {
-    try {
-      fs.writeSync(master, d);
-    } catch {
-      // the container has gone; its exit ends the run
-    }
-  };
-  stdin.on('data', onInput);
-  const out = fs.createReadStream('', { fd: master, autoClose: false });
-  out.pipe(process.stdout, { end: false });
-  // the master reads EIO once the last holder of the slave has gone
-  const drained = new Promise<void>((resolve) => {
-    out.on('error', () => resolve());
-    out.on('end', () => resolve());
-  });
-  return async () => {
-    await Promise.race([drained, new Promise((r) => setTimeout(r, 500))]);
-    process.off('SIGWINCH', resize);
-    stdin.off('data', onInput);
-    if (stdin.isTTY) stdin.setRawMode(false);
-    stdin.pause();
-    out.destroy();
-    fs.closeSync(master);
-  };
-}
 
 export const command: Command = {
   name: 'run',
@@ -104,11 +65,11 @@ export async function waitForeground(pid: number, consoleFd: number | undefined,
   // the init is our child (CLONE_PARENT) and nobody else reaps it, so
   // watching it after start loses nothing even if it has already exited
   const exited = native.waitExit(pid);
-  const detachTerminal = consoleFd !== undefined ? attachTerminal(consoleFd, sizeFromConfig) : undefined;
+  const terminal = consoleFd !== undefined ? proxyTerminal(consoleFd, sizeFromConfig) : undefined;
 
   const forward = (sig: NodeJS.Signals): void => {
     // with a terminal the kernel tells the foreground job about resizes
-    if (sig === 'SIGWINCH' && detachTerminal) return;
+    if (sig === 'SIGWINCH' && terminal) return;
     const fd = native.pidfdOpen(pid);
     if (fd >= 0) {
       native.pidfdSendSignal(fd, SIGNUM[sig]);
@@ -118,6 +79,6 @@ export async function waitForeground(pid: number, consoleFd: number | undefined,
   for (const s of FORWARDED) process.on(s, forward);
   const status = await exited;
   for (const s of FORWARDED) process.off(s, forward);
-  if (detachTerminal) await detachTerminal();
+  terminal?.finish();
   return status;
 }

@@ -8,7 +8,11 @@ import * as fs from 'node:fs';
 let pause: Int32Array | undefined;
 
 function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
+  writeAllBytes(fd, Buffer.from(text));
+}
+
+/** All of buf to fd, waiting out EAGAIN; false when the reader has gone (EPIPE) */
+export function writeAllBytes(fd: number, buf: Uint8Array): boolean {
   let off = 0;
   while (off < buf.length) {
     try {
@@ -21,10 +25,11 @@ function writeAll(fd: number, text: string): void {
         continue;
       }
       // nobody is reading any more (runc ignores this too)
-      if (code === 'EPIPE') return;
+      if (code === 'EPIPE') return false;
       throw e;
     }
   }
+  return true;
 }
 
 export function writeStdout(text: string): void {
