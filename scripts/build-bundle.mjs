@@ -32,13 +32,31 @@ const commands = fs
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !NOT_COMMANDS.has(f.slice(0, -3)))
   .map((f) => `./lib/cli/${f.slice(0, -3)}`);
 
+// Nothing but main.ts and what it imports is evaluated when the bundle loads:
+// the warm-up requires config/load (and through it the validator) only when
+// called, as every command module is required only when its command runs.
+//
+// The last lines start the CLI when the bundle is the program's main module:
+// the compiled executable (bun build --compile takes this bundle as its
+// entry) or \`node dist/runts.js\`. bin/runts-node evaluates it in a vm, where
+// require.main is the launcher: there it only exports main.
 const entry = `
-export { main } from './lib/cli/main';
-import { loadConfig } from './lib/config/load';
+import { main } from './lib/cli/main';
+export { main };
 /** for the build's code cache only: compile what commands run, run nothing */
 export function warm(sampleBundle: string): void {
 ${commands.map((c) => `  require(${JSON.stringify(c)});`).join('\n')}
-  loadConfig(sampleBundle);
+  require('./lib/config/load').loadConfig(sampleBundle);
+}
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );
 }
 `;
 
@@ -67,8 +85,9 @@ try {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // json5 is only loaded on a config syntax error
-    external: ['json5'],
+    // json5 is bundled too (a module left external is not found at run time
+    // inside the compiled executable); it is still only evaluated on a config
+    // syntax error, as load.ts requires it lazily
     plugins: [missingStaysRequire],
     outfile: OUT,
     logLevel: 'error',

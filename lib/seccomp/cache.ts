@@ -2,7 +2,6 @@
 // libseccomp takes 12-20 ms to build podman's profile for three
 // architectures, on every create and exec, and the result depends on nothing
 // but the plan (and this machine's libseccomp, whose BPF stays valid).
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +19,9 @@ function key(plan: SeccompPlan): string {
   void prebuilt;
   // argument values are bigints, which JSON has no form for
   const text = JSON.stringify(filter, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  // node:crypto costs 3-8 ms to load under Bun: only a create or exec with a
+  // seccomp section pays for it
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(`${process.arch} ${os.release()} ${text}`).digest('hex');
 }
 
