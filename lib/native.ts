@@ -1,5 +1,6 @@
 // The only file that loads the addon. Typed wrappers, nothing else.
 import * as path from 'node:path';
+import { isCompiledExecutable } from './self';
 import type { LaunchPlan, NativeFailure } from './plan/types';
 import type { SeccompPlan } from './seccomp/plan';
 
@@ -21,12 +22,20 @@ interface Addon {
 
 let addon: Addon | undefined;
 
+/**
+ * Where the addon is. The compiled executable loads runts.node from its own
+ * directory (installed side by side: never embedded, since Bun would write an
+ * embedded .node to /tmp and dlopen it from there, as root). Under node,
+ * dist/native.js, dist/runts.js and lib/native.ts all sit one level under the
+ * repository top, beside addon/.
+ */
+export function addonPath(): string {
+  if (isCompiledExecutable()) return path.join(path.dirname(process.execPath), 'runts.node');
+  return path.join(__dirname, '..', 'addon', 'build', 'Release', 'runts.node');
+}
+
 function load(): Addon {
-  if (!addon) {
-    // dist/native.js and lib/native.ts both sit one level under the repo top
-    const file = path.join(__dirname, '..', 'addon', 'build', 'Release', 'runts.node');
-    addon = require(file) as Addon;
-  }
+  if (!addon) addon = require(addonPath()) as Addon;
   return addon;
 }
 

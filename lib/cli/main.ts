@@ -6,6 +6,7 @@ import type { Command, GlobalOptions } from './command';
 import { words } from './words';
 import { logDebug, logError } from './log';
 import { writeStderr, writeStdout } from './stdio';
+import { programName } from '../self';
 
 const COMMANDS: Record<string, () => Command> = {
   create: () => require('./create').command,
@@ -54,9 +55,9 @@ function commandHelp(c: Command): string {
   return `NAME:\n   runts ${c.name} - ${c.summary}\n\nUSAGE:\n   runts ${c.name} [command options] ${c.argsUsage}\n\nOPTIONS:\n${flags}\n`;
 }
 
-/** runc names itself by os.Args[0]; ours is the script's path */
+/** runc names itself by os.Args[0]; so does the executable (node: the launcher's path) */
 function argCountError(c: Command, n: number): string {
-  const self = process.argv[1] ?? 'runts';
+  const self = programName();
   if (c.minArgs === c.maxArgs) return `${self}: "${c.name}" requires exactly ${c.minArgs} argument(s)`;
   if (n < c.minArgs) return `${self}: "${c.name}" requires a minimum of ${c.minArgs} argument(s)`;
   return `${self}: "${c.name}" requires a maximum of ${c.maxArgs} argument(s)`;
