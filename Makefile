@@ -2,12 +2,15 @@
 # node >= 20; `make deps` installs the Debian packages the tests use.
 SHELL := /bin/bash
 NODE_GYP := node_modules/.bin/node-gyp
+# Bun's compiler, from npm (the bun package and its platform package
+# @oven/bun-linux-x64, installed by npm ci): it makes the executable
+BUN := node_modules/.bin/bun
 # build against the node headers the machine ships, never a download
 NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
 ROOTFS := bundles/busybox/rootfs
 TESTS ?= spec/*.test.ts
 
-.PHONY: all build addon validator ts deps rootfs test demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
+.PHONY: all build addon validator ts exe deps rootfs test demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
 
 all: build
 
@@ -29,7 +32,17 @@ ts: validator node_modules/.package-lock.json
 	node_modules/.bin/tsc -p .
 	node scripts/build-bundle.mjs
 
-build: addon ts
+# dist/runts: the CLI bundle (dist/runts.js, which bin/runts-node runs under
+# node) compiled by Bun to one executable with bytecode; bin/runts links to it.
+# The addon is installed beside it (dist/runts.node), never embedded: the
+# executable dlopens it from the directory of its own path (lib/native.ts).
+# No --target: the compiler reuses its own binary, nothing is downloaded.
+exe: addon ts
+	$(BUN) build --compile --bytecode dist/runts.js --outfile dist/runts.tmp
+	mv -f dist/runts.tmp dist/runts
+	install -m 0755 addon/build/Release/runts.node dist/runts.node
+
+build: addon ts exe
 
 deps:
 	scripts/install-deps.sh

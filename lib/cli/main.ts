@@ -122,13 +122,5 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    () => {
-      process.exitCode = 1;
-    },
-  );
-}
+// started by the bundle's entry (scripts/build-bundle.mjs) or by bin/runts-node:
+// inside the bundle a `require.main === module` here would be true as well
