@@ -90,7 +90,7 @@ t.test('bad command lines: unknown signal, bad id, argument counts, unknown flag
   const noid = s.run(['start']);
   t.equal(noid.code, 1);
   t.match(noid.stderr, /Incorrect Usage/);
-  t.match(errorMessage(noid.stderr.split('\n').filter((l) => l.startsWith('time=')).join('\n')), /\/bin\/runts: "start" requires exactly 1 argument\(s\)$/);
+  t.match(errorMessage(noid.stderr.split('\n').filter((l) => l.startsWith('time=')).join('\n')), /\/bin\/runts(-node)?: "start" requires exactly 1 argument\(s\)$/);
   const flag = s.run(['create', '--bogus', 'x']);
   t.equal(flag.code, 1);
   t.equal(errorMessage(flag.stderr), 'flag provided but not defined: -bogus');

@@ -38,7 +38,7 @@ function play(t: Parameters<Parameters<typeof t.test>[1]>[0], runtime: string, s
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
     }
     const msg = r.code === 0 ? '' : errorMessage(r.stderr.split('\n').filter((l) => l.startsWith('time=')).join('\n') || r.stderr);
-    return `${args[0]}: exit ${r.code}${msg ? ' ' + msg.replace(/\S*\b(runc|runts)\b/g, 'RUNTIME') : ''}${args[0] === 'list' ? ' ' + r.stdout.trim() : ''}`;
+    return `${args[0]}: exit ${r.code}${msg ? ' ' + msg.replace(/\S*\b(runc|runts(?:-node)?)\b/g, 'RUNTIME') : ''}${args[0] === 'list' ? ' ' + r.stdout.trim() : ''}`;
   });
 }
 

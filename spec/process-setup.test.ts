@@ -3,7 +3,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
-import { Sandbox, errorMessage, readState } from './lib/harness';
+import { Sandbox, errorMessage, readState, RUNTS as RUNTS_BIN } from './lib/harness';
 
 const sh = (script: string, edit: (c: Record<string, any>) => void = () => {}) => (c: Record<string, any>) => {
   c.process.args = ['sh', '-c', script];
@@ -170,7 +170,6 @@ t.test('--preserve-fds and socket activation (LISTEN_FDS) pass fds into the cont
     return fd;
   };
   const { spawnSync } = await import('node:child_process');
-  const RUNTS_BIN = path.join(__dirname, '..', 'bin', 'runts');
   const preserved = spawnSync(RUNTS_BIN, ['--root', s.root, 'run', '--preserve-fds', '1', '-b', b, 'pfd'], { stdio: ['ignore', 'pipe', 'pipe', open()], encoding: 'utf8' });
   t.equal(preserved.status, 0, preserved.stderr);
   t.match(preserved.stdout, /^through fd 3\nLISTEN_FDS= LISTEN_PID=\n0 1 2 3 /);

@@ -1,13 +1,17 @@
 // Shared by the integration tests: a private --root, a private cgroup parent
 // and a bundle per test, all named runts-test-* so CI can check that none is
-// left behind, and a runner for bin/runts (or runc, for differential tests).
+// left behind, and a runner for the runtime under test (or runc, for differential tests).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const TOP = path.resolve(__dirname, '..', '..');
-export const RUNTS = path.join(TOP, 'bin', 'runts');
+/**
+ * The runtime under test: bin/runts (the compiled executable) unless
+ * RUNTS_BIN names another, as CI's node pass does with bin/runts-node.
+ */
+export const RUNTS = process.env.RUNTS_BIN ? path.resolve(TOP, process.env.RUNTS_BIN) : path.join(TOP, 'bin', 'runts');
 export const ROOTFS = path.join(TOP, 'bundles', 'busybox', 'rootfs');
 export const SAMPLE_CONFIG = path.join(TOP, 'bundles', 'busybox', 'config.json');
 export const RUNC = fs.existsSync('/usr/sbin/runc') ? '/usr/sbin/runc' : undefined;
