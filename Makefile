@@ -10,7 +10,7 @@ NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
 ROOTFS := bundles/busybox/rootfs
 TESTS ?= spec/*.test.ts
 
-.PHONY: all build addon validator ts exe deps rootfs test demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
+.PHONY: all build addon validator ts exe deps rootfs test test-node demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
 
 all: build
 
@@ -54,8 +54,14 @@ rootfs: deps
 demo: deps build rootfs
 	./bin/runts --root /run/runts run --bundle bundles/busybox runts-demo-$$$$
 
+# against bin/runts, the compiled executable
 test: deps build rootfs
 	node_modules/.bin/tap --reporter=tap $(TESTS)
+
+# the same tests against bin/runts-node (the bundle under node): no behaviour
+# may differ between the two
+test-node: deps build rootfs
+	RUNTS_BIN=bin/runts-node node_modules/.bin/tap --reporter=tap $(TESTS)
 
 # load, soak, races, hostile configs, broken state, signals and crashes
 # (spec/stress): a table of runs, failures, leftovers and time; exit 1 on any
