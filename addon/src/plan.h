@@ -114,7 +114,8 @@ struct plan {
 	/* exec: join a running container; no rootfs, hostname or sysctl set-up */
 	int exec;
 	/* a new session keyring of this name, so the container cannot see the
-	 * host's keys; "" for none (--no-new-keyring, exec) */
+	 * host's keys (exec: the container's, joined by name); "" for none
+	 * (--no-new-keyring) */
 	char *session_keyring;
 
 	/* process.terminal: make a pty and send its master over console_fd,

@@ -73,6 +73,7 @@ export function execInContainer(store: Store, o: ExecOptions): Execed {
     initPid: rec.pid,
     rootfs: rec.rootfs,
     namespacePaths: rec.namespacePaths,
+    noNewKeyring: rec.noNewKeyring === true,
     cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups),
     consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
     preserveFds: o.preserveFds,

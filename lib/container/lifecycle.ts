@@ -195,6 +195,7 @@ export function create(store: Store, o: CreateOptions): Created {
       cgroupPaths: placement.paths,
       createdCgroups: placement.created,
       namespacePaths,
+      noNewKeyring: o.noNewKeyring === true,
       config: spec,
     };
     store.write(rec);

@@ -25,6 +25,8 @@ export interface ContainerRecord {
   createdCgroups: string[];
   /** /proc/<pid>/ns/<type> of the init, for exec */
   namespacePaths: Record<string, string>;
+  /** create --no-new-keyring: exec then keeps the caller's session keyring too */
+  noNewKeyring?: boolean;
   config: Spec;
 }
 

@@ -14,6 +14,8 @@ export interface ExecPlanInput extends ProcessPlanInput {
   /** namespace type -> path, as recorded at create (joined ones keep their path) */
   namespacePaths: Record<string, string>;
   cgroupProcs: string[];
+  /** the container was created with --no-new-keyring */
+  noNewKeyring: boolean;
   consoleSocket: string;
   preserveFds: number;
 }
@@ -51,7 +53,9 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
     pauseForHooks: false,
     consoleSocket: input.consoleSocket,
     exec: true,
-    sessionKeyring: '',
+    // the container's own session keyring, joined by name as runc's setns
+    // init does: an exec'd process must not hold the caller's keys
+    sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
     preserveFds: input.preserveFds,
     attrs,
     ...processPlan(input.process, spec, input),

@@ -143,7 +143,7 @@ export interface LaunchPlan {
    * join, the process only chroots into rootfs.
    */
   exec: boolean;
-  /** a new session keyring of this name for the container ("" for none: --no-new-keyring, exec) */
+  /** a new session keyring of this name for the container (exec joins the container's by name; "" for none: --no-new-keyring) */
   sessionKeyring: string;
 
   /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
