@@ -1,6 +1,6 @@
 import { bool, int, str } from './args';
 import { withPrefix, type Command } from './command';
-import { logWarning } from './log';
+import { logDebug, logWarning } from './log';
 import { create } from '../container/lifecycle';
 import { Store } from '../container/store';
 
@@ -31,6 +31,7 @@ export const command: Command = {
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,
       warn: (m) => logWarning(g, m),
+      debug: (m) => logDebug(g, m),
     }));
     return 0;
   },

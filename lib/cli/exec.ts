@@ -3,7 +3,7 @@
 import { bool, int, str, strs } from './args';
 import { RuntsError } from '../errors';
 import { withPrefix, type Command } from './command';
-import { logWarning } from './log';
+import { logDebug, logWarning } from './log';
 import { waitForeground } from './run';
 import { loadProcess } from '../config/load';
 import type { Process } from '../config/types';
@@ -104,6 +104,7 @@ export const command: Command = {
         subCgroups: strs(flags, 'cgroup'),
         ignorePaused: bool(flags, 'ignore-paused'),
         warn,
+        debug: (m: string) => logDebug(g, m),
       });
     }, 255);
     if (detach) return 0;

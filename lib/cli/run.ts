@@ -4,7 +4,7 @@ import { RuntsError } from '../errors';
 import { withPrefix, type Command } from './command';
 import { words } from './words';
 import { CREATE_FLAGS } from './create';
-import { logWarning } from './log';
+import { logDebug, logWarning } from './log';
 import { create, remove, start } from '../container/lifecycle';
 import { Store } from '../container/store';
 import * as native from '../native';
@@ -43,6 +43,7 @@ export const command: Command = {
         preserveFds: int(flags, 'preserve-fds') ?? 0,
         systemdCgroup: g.systemdCgroup,
         warn,
+        debug: (m: string) => logDebug(g, m),
       }),
     );
     let status;

