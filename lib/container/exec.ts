@@ -39,12 +39,13 @@ export function cgroupProcsFor(paths: Record<string, string>, sub: string[]): st
     const [ctrls, given] = colon >= 0 ? [entry.slice(0, colon).split(','), entry.slice(colon + 1)] : [undefined, entry];
     // paths are below the container's cgroup; "/" is the container's own
     const rel = given.replace(/^\/+/, '');
-    if (rel.split('/').includes('..')) throw new RuntsError(`--cgroup ${entry}: the sub-cgroup must stay inside the container's cgroup`);
+    // runc's words: clients and runc's suite match them
+    if (rel.split('/').includes('..')) throw new RuntsError(`${given} is not a sub cgroup path`);
     const keys = Object.keys(paths).filter((k) => !ctrls || ctrls.some((c) => k.split(',').includes(c) || k === `name=${c}` || k === c));
-    if (!keys.length) throw new RuntsError(`--cgroup ${entry}: no such controller in the container`);
+    if (!keys.length) throw new RuntsError(`unknown controller ${ctrls?.join(',') ?? ''} in SubCgroupPaths`);
     for (const k of keys) {
       const dir = path.join(paths[k], rel);
-      if (!fs.existsSync(dir)) throw new RuntsError(`--cgroup ${entry}: ${dir} does not exist`);
+      if (!fs.existsSync(dir)) throw new RuntsError(`error adding pid to cgroups: open ${dir}/cgroup.procs: no such file or directory`);
       chosen[k] = dir;
     }
   }
@@ -93,6 +94,19 @@ export function execInContainer(store: Store, o: ExecOptions): Execed {
   o.debug?.(`nsexec container setup: joined the namespaces of init ${rec.pid} and cloned process ${r.pid}`);
   o.debug?.('child process in init(): cgroups joined, process attributes set up');
   o.debug?.(`setns_init: about to exec ${o.process.args?.[0] ?? ''}`);
-  if (o.pidFile) writePidFile(o.pidFile, r.pid);
+  if (o.pidFile) {
+    try {
+      writePidFile(o.pidFile, r.pid);
+    } catch (e) {
+      // runc terminates the process it could not report
+      const fd = native.pidfdOpen(r.pid);
+      if (fd >= 0) {
+        native.pidfdSendSignal(fd, 9);
+        fs.closeSync(fd);
+      }
+      if (r.consoleFd !== undefined) fs.closeSync(r.consoleFd);
+      throw e;
+    }
+  }
   return { pid: r.pid, consoleFd: r.consoleFd };
 }

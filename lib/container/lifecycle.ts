@@ -100,8 +100,17 @@ export function readPasswd(rootfs: string, warn?: (message: string) => void): st
 export function writePidFile(file: string, pid: number): void {
   const abs = path.resolve(file);
   const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp`);
-  fs.writeFileSync(tmp, String(pid), { mode: 0o644 });
-  fs.renameSync(tmp, abs);
+  try {
+    fs.writeFileSync(tmp, String(pid), { mode: 0o644 });
+  } catch (e) {
+    throw new RuntsError(`open ${tmp}: ${errnoText(e)}`);
+  }
+  try {
+    fs.renameSync(tmp, abs);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new RuntsError(`rename ${tmp} ${abs}: ${errnoText(e)}`);
+  }
 }
 
 export interface Created {
@@ -274,7 +283,9 @@ function signalProcess(pid: number, startTime: string | undefined, sig: number):
 export function kill(store: Store, id: string, sig: number, all: boolean): void {
   const rec = store.load(id);
   const s = store.status(rec);
-  if (!canKill(s)) throw new TransitionRefused('kill', id, s);
+  // --all (runc's, not the spec's kill) signals what is left in the cgroup:
+  // nothing once stopped, which is not an error for runc either
+  if (!canKill(s) && !(all && s === 'stopped')) throw new TransitionRefused('kill', id, s);
   if (all) {
     for (const pid of cgroupPids(rec.cgroupPaths)) signalProcess(pid, undefined, sig);
   } else if (!signalProcess(rec.pid, rec.pidStartTime, sig)) throw new TransitionRefused('kill', id, 'stopped');
