@@ -270,7 +270,9 @@ class FsV2Manager implements CgroupManager {
   }
 
   isFrozen(): boolean {
-    return /^frozen 1$/m.test(readTrim(path.join(this.dir, 'cgroup.events')) ?? '');
+    // asked for every status: a container without a v2 directory is not frozen
+    const d = this.paths['unified'];
+    return d !== undefined && /^frozen 1$/m.test(readTrim(path.join(d, 'cgroup.events')) ?? '');
   }
 
   pids(): number[] {

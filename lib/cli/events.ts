@@ -6,6 +6,7 @@ import { RuntsError, TransitionRefused } from '../errors';
 import type { Command } from './command';
 import { hostLayout } from '../cgroups/layout';
 import { oomKills, statsV1, statsV2, toJson, type Stats } from '../cgroups/stats';
+import { canWatch, isStopped, statusOf } from '../container/status';
 import { Store, type ContainerRecord } from '../container/store';
 
 /** Go's time.ParseDuration for the units people use: "5s", "100ms", "1m30s" */
@@ -45,8 +46,8 @@ export const command: Command = {
     const rec = store.load(id);
     const interval = parseDuration(str(flags, 'interval') ?? '5s');
     if (interval <= 0) throw new RuntsError('duration interval must be greater than 0');
-    const s = store.status(rec);
-    if (s === 'stopped') throw new TransitionRefused('events', id, s);
+    const s = statusOf(store, rec);
+    if (!canWatch(s)) throw new TransitionRefused('events', id, s);
     if (bool(flags, 'stats')) {
       emit({ type: 'stats', id, data: stats(rec) });
       return 0;
@@ -59,7 +60,7 @@ export const command: Command = {
       const n = oomKills(rec.cgroupPaths, v2);
       if (n > ooms) emit({ type: 'oom', id });
       ooms = n;
-      if (store.status(rec) === 'stopped') return 0;
+      if (isStopped(statusOf(store, rec))) return 0;
       const now = Date.now();
       if (now >= nextStats) {
         emit({ type: 'stats', id, data: stats(rec) });

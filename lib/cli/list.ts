@@ -1,6 +1,7 @@
 import { bool, str } from './args';
 import { RuntsError } from '../errors';
 import type { Command } from './command';
+import { statusOf } from '../container/status';
 import { ociState, Store } from '../container/store';
 import { writeStdout } from './stdio';
 
@@ -22,7 +23,7 @@ export const command: Command = {
       .list()
       .map((id) => store.read(id))
       .filter((r) => r !== undefined)
-      .map((r) => ociState(r, store.status(r)));
+      .map((r) => ociState(r, statusOf(store, r)));
     if (bool(flags, 'quiet')) {
       for (const s of states) writeStdout(`${s.id}\n`);
     } else if (format === 'json') {

@@ -17,7 +17,7 @@ export const command: Command = {
   async run(g, flags, args) {
     const store = new Store(g.root);
     const rec = store.load(args[0]);
-    const pids = managerOf(rec).pids();
+    const pids = managerOf(store, rec).pids();
     const format = str(flags, 'format') ?? 'table';
     if (format === 'json') {
       process.stdout.write(JSON.stringify(pids) + '\n');

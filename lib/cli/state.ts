@@ -1,5 +1,7 @@
 import type { Command } from './command';
-import { ociState, Store } from '../container/store';
+import { ContainerNotFound } from '../errors';
+import { statusOfId } from '../container/status';
+import { creatingState, ociState, Store } from '../container/store';
 import { writeStdout } from './stdio';
 
 export const command: Command = {
@@ -11,8 +13,10 @@ export const command: Command = {
   maxArgs: 1,
   async run(g, _flags, args) {
     const store = new Store(g.root);
-    const rec = store.load(args[0]);
-    writeStdout(JSON.stringify(ociState(rec, store.status(rec)), null, 2) + '\n');
+    const id = args[0];
+    const found = statusOfId(store, id);
+    if (!found) throw new ContainerNotFound(id);
+    writeStdout(JSON.stringify(found.rec ? ociState(found.rec, found.status) : creatingState(id), null, 2) + '\n');
     return 0;
   },
 };

@@ -1,15 +1,11 @@
 // `exec`: another process in a running container, as runc exec runs it.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lastCap, ownBoundingSet } from '../capabilities';
-import { ConsoleRefusal, NativeError, RuntsError, TransitionRefused } from '../errors';
+import { RuntsError, TransitionRefused } from '../errors';
 import type { Process } from '../config/types';
-import { hostFeatures } from '../host';
-import * as native from '../native';
 import { buildExecPlan } from '../plan/exec';
-import { usePrebuilt } from '../seccomp/cache';
-import { readPasswd, writePidFile } from './lifecycle';
-import { canExec } from './status';
+import { readPasswd } from './lifecycle';
+import { checkConsole, launch, socketPath, writePidFile, type Launched } from './spawn';
+import { canExec, statusOf } from './status';
 import type { Store } from './store';
 
 export interface ExecOptions {
@@ -32,7 +28,7 @@ export interface ExecOptions {
  * --cgroup: "path" puts the process in <container cgroup>/path of every
  * hierarchy, "controller:path" in that controller's only; each must exist.
  */
-export function cgroupProcsFor(paths: Record<string, string>, sub: string[]): string[] {
+export function cgroupProcsFor(paths: Record<string, string>, sub: string[], exists: (dir: string) => boolean): string[] {
   const chosen: Record<string, string> = { ...paths };
   for (const entry of sub) {
     const colon = entry.indexOf(':');
@@ -45,31 +41,19 @@ export function cgroupProcsFor(paths: Record<string, string>, sub: string[]): st
     if (!keys.length) throw new RuntsError(`unknown controller ${ctrls?.join(',') ?? ''} in SubCgroupPaths`);
     for (const k of keys) {
       const dir = path.join(paths[k], rel);
-      if (!fs.existsSync(dir)) throw new RuntsError(`error adding pid to cgroups: open ${dir}/cgroup.procs: no such file or directory`);
+      if (!exists(dir)) throw new RuntsError(`error adding pid to cgroups: open ${dir}/cgroup.procs: no such file or directory`);
       chosen[k] = dir;
     }
   }
   return Object.values(chosen).map((d) => path.join(d, 'cgroup.procs'));
 }
 
-/** runc's rules for a process's terminal and the console socket */
-function checkConsole(p: Process, o: ExecOptions): void {
-  if (p.terminal && !o.consoleSocket && !o.foreground) throw new ConsoleRefusal('tty-needs-socket');
-  if (!p.terminal && o.consoleSocket) throw new ConsoleRefusal('socket-needs-tty');
-}
-
-export interface Execed {
-  pid: number;
-  consoleFd?: number;
-}
-
-export function execInContainer(store: Store, o: ExecOptions): Execed {
+export function execInContainer(store: Store, o: ExecOptions): Launched {
   const rec = store.load(o.id);
-  const s = store.status(rec);
-  if (s === 'paused' && !o.ignorePaused) throw new TransitionRefused('exec', o.id, s);
-  if (!canExec(s) && s !== 'paused') throw new TransitionRefused('exec', o.id, s);
-  checkConsole(o.process, o);
-  const passwd = readPasswd(rec.rootfs, o.warn);
+  const s = statusOf(store, rec);
+  if (!canExec(s, o.ignorePaused)) throw new TransitionRefused('exec', o.id, s);
+  checkConsole({ terminal: o.process.terminal === true, consoleSocket: o.consoleSocket, foreground: o.foreground, socketNeedsDetach: false });
+  const facts = store.host.facts();
   const plan = buildExecPlan({
     spec: rec.config,
     process: o.process,
@@ -77,36 +61,28 @@ export function execInContainer(store: Store, o: ExecOptions): Execed {
     rootfs: rec.rootfs,
     namespacePaths: rec.namespacePaths,
     noNewKeyring: rec.noNewKeyring === true,
-    cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups),
-    consoleSocket: o.consoleSocket ? path.resolve(o.consoleSocket) : '',
+    cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups, (p) => store.host.realpath(p) !== undefined),
+    consoleSocket: socketPath(o.consoleSocket),
     preserveFds: o.preserveFds,
     bundle: rec.bundle,
-    lastCap: lastCap(),
-    hostBounding: ownBoundingSet(),
-    host: hostFeatures(),
-    passwd,
+    lastCap: facts.lastCap,
+    hostBounding: facts.hostBounding,
+    host: facts.features,
+    passwd: readPasswd(store, rec.rootfs, o.warn),
     containerId: rec.id,
     warn: o.warn,
   });
-  if (plan.seccomp) usePrebuilt(store.root, plan.seccomp);
-  const r = native.spawn(plan);
-  if ('error' in r) throw new NativeError(r.error, 'spawn');
+  const r = launch(store, plan);
   o.debug?.(`nsexec container setup: joined the namespaces of init ${rec.pid} and cloned process ${r.pid}`);
   o.debug?.('child process in init(): cgroups joined, process attributes set up');
   o.debug?.(`setns_init: about to exec ${o.process.args?.[0] ?? ''}`);
-  if (o.pidFile) {
-    try {
-      writePidFile(o.pidFile, r.pid);
-    } catch (e) {
-      // runc terminates the process it could not report
-      const fd = native.pidfdOpen(r.pid);
-      if (fd >= 0) {
-        native.pidfdSendSignal(fd, 9);
-        fs.closeSync(fd);
-      }
-      if (r.consoleFd !== undefined) fs.closeSync(r.consoleFd);
-      throw e;
-    }
+  try {
+    writePidFile(store, o.pidFile, r.pid);
+  } catch (e) {
+    // runc terminates the process it could not report
+    store.host.signal(r.pid, undefined, 9);
+    if (r.consoleFd !== undefined) store.host.closeFd(r.consoleFd);
+    throw e;
   }
-  return { pid: r.pid, consoleFd: r.consoleFd };
+  return r;
 }

@@ -1,28 +1,27 @@
 // pause, resume and update of a container's cgroups, with runc's refusals.
-import { hostLayout } from '../cgroups/layout';
-import { managerFor, type CgroupManager } from '../cgroups/manager';
-import { TransitionRefused } from '../errors';
+import type { CgroupManager } from '../cgroups/manager';
 import type { Resources } from '../config/types';
+import { TransitionRefused } from '../errors';
+import { canPause, canResume, canUpdate, pauseIsNoop, statusOf } from './status';
 import type { ContainerRecord, Store } from './store';
 
-export function managerOf(rec: ContainerRecord): CgroupManager {
-  return managerFor(hostLayout(), rec.cgroupPaths);
+export function managerOf(store: Store, rec: ContainerRecord): CgroupManager {
+  return store.host.cgroups.manager(rec.cgroupPaths);
 }
 
 export function pause(store: Store, id: string): void {
   const rec = store.load(id);
-  const s = store.status(rec);
-  // runc pauses created and running containers; paused again is a no-op
-  if (s === 'stopped') throw new TransitionRefused('pause', id, s);
-  if (s === 'paused') return;
-  managerOf(rec).freeze();
+  const s = statusOf(store, rec);
+  if (!canPause(s)) throw new TransitionRefused('pause', id, s);
+  if (pauseIsNoop(s)) return;
+  managerOf(store, rec).freeze();
 }
 
 export function resume(store: Store, id: string): void {
   const rec = store.load(id);
-  const s = store.status(rec);
-  if (s !== 'paused') throw new TransitionRefused('resume', id, s);
-  managerOf(rec).thaw();
+  const s = statusOf(store, rec);
+  if (!canResume(s)) throw new TransitionRefused('resume', id, s);
+  managerOf(store, rec).thaw();
 }
 
 /**
@@ -31,10 +30,9 @@ export function resume(store: Store, id: string): void {
  */
 export function update(store: Store, id: string, r: Resources): void {
   const rec = store.load(id);
-  const s = store.status(rec);
-  if (s === 'stopped') throw new TransitionRefused('update', id, s);
-  const m = managerOf(rec);
-  m.apply(r, undefined);
+  const s = statusOf(store, rec);
+  if (!canUpdate(s)) throw new TransitionRefused('update', id, s);
+  managerOf(store, rec).apply(r, undefined);
   const linux = (rec.config.linux ??= {});
   const old = (linux.resources ??= {});
   for (const [k, v] of Object.entries(r) as [keyof Resources, unknown][]) {

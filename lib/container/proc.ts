@@ -18,10 +18,3 @@ export function readProcStat(pid: number): ProcStat | undefined {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { state: fields[0], startTime: fields[19] };
 }
-
-/** true when pid is alive (not a zombie) and started at startTime */
-export function isSameProcess(pid: number, startTime: string): boolean {
-  if (pid <= 0) return false;
-  const st = readProcStat(pid);
-  return st !== undefined && st.startTime === startTime && st.state !== 'Z' && st.state !== 'X';
-}

@@ -1,11 +1,11 @@
 // The state store: <root>/<id>/state.json written atomically (tmp +
 // rename). Creating the <root>/<id> directory is the lock for an id: mkdir is
 // atomic, so of two concurrent creates exactly one wins.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OCI_VERSION } from '../config/default-spec';
 import type { Spec } from '../config/types';
 import { ContainerExists, ContainerNotFound, InvalidId } from '../errors';
-import { isSameProcess } from './proc';
+import { realHost, type Host } from './host';
 import type { Status } from './status';
 
 export interface ContainerRecord {
@@ -37,8 +37,15 @@ export function validateId(id: string): void {
   if (!ID_RE.test(id) || id === '.' || id === '..') throw new InvalidId(id);
 }
 
+/**
+ * The containers under one --root on one host. Every disk access of the
+ * state directory goes through host.state, so unit tests can use a fake.
+ */
 export class Store {
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    readonly host: Host = realHost(),
+  ) {}
 
   dir(id: string): string {
     return path.join(this.root, id);
@@ -51,45 +58,30 @@ export class Store {
   /** Claims the id; throws runc's error when it is taken. */
   claim(id: string): void {
     validateId(id);
-    fs.mkdirSync(this.root, { recursive: true, mode: 0o711 });
-    try {
-      fs.mkdirSync(this.dir(id), { mode: 0o711 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ContainerExists(id);
-      throw e;
-    }
+    this.host.state.mkdirp(this.root, 0o711);
+    if (!this.host.state.mkdirExclusive(this.dir(id), 0o711)) throw new ContainerExists(id);
+  }
+
+  /** true while the id's directory exists: a container, or a create under way */
+  isClaimed(id: string): boolean {
+    validateId(id);
+    return this.host.state.exists(this.dir(id));
   }
 
   /** Drops every trace of the id on disk. */
   release(id: string): void {
-    fs.rmSync(this.dir(id), { recursive: true, force: true });
+    this.host.state.removeTree(this.dir(id));
   }
 
   write(rec: ContainerRecord): void {
-    const file = path.join(this.dir(rec.id), 'state.json');
-    const tmp = `${file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      // no fsync: the state lives on /run (tmpfs) and dies with a reboot,
-      // as the containers do; rename alone keeps readers from a torn file
-      fs.writeSync(fd, JSON.stringify(rec));
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
+    this.host.state.writeAtomic(path.join(this.dir(rec.id), 'state.json'), JSON.stringify(rec));
   }
 
   /** The record, or undefined when the id is unknown or still being created. */
   read(id: string): ContainerRecord | undefined {
     validateId(id);
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(this.dir(id), 'state.json'), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw e;
-    }
-    return JSON.parse(text) as ContainerRecord;
+    const text = this.host.state.read(path.join(this.dir(id), 'state.json'));
+    return text === undefined ? undefined : (JSON.parse(text) as ContainerRecord);
   }
 
   /** The record, or runc's "container does not exist". */
@@ -99,38 +91,17 @@ export class Store {
     return rec;
   }
 
+  hasFifo(id: string): boolean {
+    return this.host.state.exists(this.fifoPath(id));
+  }
+
   list(): string[] {
-    try {
-      return fs
-        .readdirSync(this.root, { withFileTypes: true })
-        // only container directories: not the seccomp filter cache
-        .filter((d) => d.isDirectory() && ID_RE.test(d.name))
-        .map((d) => d.name)
-        .sort();
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw e;
-    }
+    // only container directories: not the seccomp filter cache
+    return this.host.state
+      .subdirs(this.root)
+      .filter((name) => ID_RE.test(name))
+      .sort();
   }
-
-  status(rec: ContainerRecord): Status {
-    if (!isSameProcess(rec.pid, rec.pidStartTime)) return 'stopped';
-    if (isFrozen(rec)) return 'paused';
-    return fs.existsSync(this.fifoPath(rec.id)) ? 'created' : 'running';
-  }
-}
-
-function isFrozen(rec: ContainerRecord): boolean {
-  // v1 freezer when there is one (hybrid hosts too), else cgroup v2's cgroup.freeze
-  const freezer = rec.cgroupPaths['freezer'];
-  const unified = rec.cgroupPaths['unified'];
-  try {
-    if (freezer) return fs.readFileSync(path.join(freezer, 'freezer.state'), 'utf8').trim() === 'FROZEN';
-    if (unified) return /^frozen 1$/m.test(fs.readFileSync(path.join(unified, 'cgroup.events'), 'utf8'));
-  } catch {
-    // the cgroup is gone: not frozen
-  }
-  return false;
 }
 
 /** The OCI state as runc prints it (`runc state`). */
@@ -147,6 +118,15 @@ export function ociState(rec: ContainerRecord, status: Status): Record<string, u
   };
   if (rec.annotations && Object.keys(rec.annotations).length) s.annotations = rec.annotations;
   return s;
+}
+
+/**
+ * A create under way has claimed its id but written no state.json yet: all
+ * there is to say is its id and that it is being created (pid 0, as runc
+ * gives for a container without a running init).
+ */
+export function creatingState(id: string): Record<string, unknown> {
+  return { ociVersion: OCI_VERSION, id, pid: 0, status: 'creating', bundle: '', rootfs: '', created: '', owner: '' };
 }
 
 /** time.Now().Format(RFC3339Nano) in UTC, as Go writes it */

@@ -8,6 +8,7 @@ import type { IDMapping, Process, Spec } from '../config/types';
 import { planSeccomp } from '../seccomp/plan';
 import { planAttrs } from './attrs';
 import { checkMappingIds, checkProcessIds } from './ids';
+import { orderJoins } from './joins';
 import { idMapText, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
 
@@ -219,16 +220,13 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   if (!proc) throw new PlanError('/process: required to create a container');
 
   let cloneFlags = 0;
-  const joins: NsJoin[] = [];
+  const given: NsJoin[] = [];
   for (const ns of linux.namespaces ?? []) {
     const flag = NS_FLAGS[ns.type];
-    if (ns.path) joins.push({ type: ns.type, flag, path: ns.path });
+    if (ns.path) given.push({ type: ns.type, flag, path: ns.path });
     else cloneFlags |= flag;
   }
-  // user first (it decides what the others may do), mount last (it changes
-  // what the other paths resolve to)
-  const rank = (t: string): number => (t === 'user' ? 0 : t === 'mount' ? 2 : 1);
-  joins.sort((a, b) => rank(a.type) - rank(b.type));
+  const joins = orderJoins(given);
   const has = (t: keyof typeof NS_FLAGS): boolean => (linux.namespaces ?? []).some((n) => n.type === t);
   const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
   const userNs = has('user');

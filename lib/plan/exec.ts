@@ -2,6 +2,7 @@
 // container and its cgroups; nothing of the container is set up again.
 import type { Process, Spec } from '../config/types';
 import { planAttrs } from './attrs';
+import { orderJoins } from './joins';
 import { processPlan, type ProcessPlanInput } from './build';
 import { NS_FLAGS, NS_PROC_FILE, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
 
@@ -24,9 +25,7 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
   const types = Object.keys(input.namespacePaths) as NamespaceType[];
   // the init's own /proc/<pid>/ns files: a namespace it was given by path is
   // the same one, and this way a namespace file that was since unmounted still works
-  const joins: NsJoin[] = types.map((type) => ({ type, flag: NS_FLAGS[type], path: `/proc/${input.initPid}/ns/${NS_PROC_FILE[type]}` }));
-  const rank = (t: string): number => (t === 'user' ? 0 : t === 'mount' ? 2 : 1);
-  joins.sort((a, b) => rank(a.type) - rank(b.type));
+  const joins = orderJoins(types.map((type): NsJoin => ({ type, flag: NS_FLAGS[type], path: `/proc/${input.initPid}/ns/${NS_PROC_FILE[type]}` })));
   const spec: Spec = { ...input.spec, process: input.process, linux: { ...input.spec.linux, timeOffsets: undefined } };
   const attrs = planAttrs(spec, false);
   return {

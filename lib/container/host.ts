@@ -1,0 +1,272 @@
+// The seam between the lifecycle and the machine: everything lib/container
+// asks of the host (the addon's spawn and pidfds, the exec fifo, /proc,
+// cgroups, hooks, the bundle and the state directory) goes through one Host.
+// realHost() is the machine; spec/unit/fake-host.ts records the calls and
+// plays the machine in unit tests that need no root.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as ChildProcess from 'node:child_process';
+import { lastCap, ownBoundingSet } from '../capabilities';
+import { hostLayout, type Layout } from '../cgroups/layout';
+import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type CgroupManager, type Placement } from '../cgroups/manager';
+import { loadConfig } from '../config/load';
+import type { Hook, Spec } from '../config/types';
+import { errnoText } from '../errno';
+import { RuntsError } from '../errors';
+import { runHooks, runHooksLogged, type HookName, type HookOptions, type HookState } from '../hooks';
+import { hostFeatures } from '../host';
+import * as native from '../native';
+import type { HostFeatures } from '../plan/build';
+import type { LaunchPlan } from '../plan/types';
+import { usePrebuilt } from '../seccomp/cache';
+import type { SeccompPlan } from '../seccomp/plan';
+import { readProcStat, type ProcStat } from './proc';
+
+/** The state directory's file operations (Store's only way to the disk). */
+export interface StateFs {
+  /** mkdir; false when it exists already (the per-id lock) */
+  mkdirExclusive(dir: string, mode: number): boolean;
+  mkdirp(dir: string, mode: number): void;
+  removeTree(dir: string): void;
+  /** tmp + rename: readers never see a torn file */
+  writeAtomic(file: string, text: string): void;
+  /** the text, or undefined when the file does not exist */
+  read(file: string): string | undefined;
+  exists(file: string): boolean;
+  /** names of the subdirectories (empty when dir does not exist) */
+  subdirs(dir: string): string[];
+}
+
+/** The cgroup side: placement, removal, and a manager for a container's directories. */
+export interface CgroupHost {
+  layout(): Layout;
+  prepare(layout: Layout, cgroupPath: string): Placement;
+  remove(created: string[]): void;
+  pids(paths: Record<string, string>): number[];
+  manager(paths: Record<string, string>): CgroupManager;
+}
+
+/** What a plan needs to know about this machine. */
+export interface MachineFacts {
+  lastCap: number;
+  hostBounding: bigint;
+  features: HostFeatures;
+  /** sd_booted(3) */
+  systemdRunning: boolean;
+}
+
+export interface Host {
+  readonly state: StateFs;
+  readonly cgroups: CgroupHost;
+  facts(): MachineFacts;
+
+  // the bundle and the container's rootfs
+  realpath(p: string): string | undefined;
+  isDirectory(p: string): boolean;
+  /**
+   * The rootfs's /etc/passwd, for HOME: undefined when it has none. Read
+   * resolved inside the rootfs (the image controls the path); a file that is
+   * not a regular one or too large is ignored with a warning.
+   */
+  readPasswd(rootfs: string, warn: (message: string) => void): string | undefined;
+  loadConfig(bundle: string): Spec;
+
+  // processes
+  /** the addon's spawn: onHooks runs while the init waits; a throw kills the init */
+  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): native.SpawnResult;
+  /** filters built once and kept under the state root */
+  prebuildSeccomp(root: string, plan: SeccompPlan): void;
+  procStat(pid: number): ProcStat | undefined;
+  /** sig through a pidfd; with startTime only if pid is still that process. false: no such process */
+  signal(pid: number, startTime: string | undefined, sig: number): boolean;
+  /** SIGKILL and wait for the exit (bounded); nothing when the process is gone or another one */
+  killAndWait(pid: number, startTime?: string): void;
+
+  // the exec fifo: create waits on it, start opens it
+  mkfifo(file: string, mode: number): number;
+  /** writes the start byte; false when nobody reads (the init is gone) */
+  releaseFifo(file: string): boolean;
+
+  /** the hooks in order; the first failure throws */
+  runHooks(name: HookName, hooks: Hook[] | undefined, state: HookState, o?: HookOptions): void;
+  /** poststop: each failure is a warning and the next hook still runs */
+  runHooksLogged(name: HookName, hooks: Hook[] | undefined, state: HookState, warn: (m: string) => void): void;
+  /** linux.netDevices: a host interface into the init's network namespace */
+  moveNetDevice(hostName: string, name: string, pid: number): void;
+  /** runc's pid file: a temporary file renamed into place; a failure in runc's words */
+  writePidFile(file: string, pid: number): void;
+  closeFd(fd: number): void;
+}
+
+/** /etc/passwd above this is not read (it is only searched for HOME) */
+export const PASSWD_MAX_BYTES = 4 << 20;
+
+/** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
+const childProcess = (): typeof ChildProcess => require('node:child_process');
+
+function readText(p: string): string | undefined {
+  try {
+    return fs.readFileSync(p, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+const realStateFs: StateFs = {
+  mkdirExclusive(dir, mode) {
+    try {
+      fs.mkdirSync(dir, { mode });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  },
+  mkdirp: (dir, mode) => void fs.mkdirSync(dir, { recursive: true, mode }),
+  removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
+  writeAtomic(file, text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      // no fsync: the state lives on /run (tmpfs) and dies with a reboot,
+      // as the containers do; rename alone keeps readers from a torn file
+      fs.writeSync(fd, text);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  },
+  read: readText,
+  exists: (file) => fs.existsSync(file),
+  subdirs(dir) {
+    try {
+      return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  },
+};
+
+const realCgroups: CgroupHost = {
+  layout: hostLayout,
+  prepare: prepareCgroups,
+  remove: removeCgroups,
+  pids: cgroupPids,
+  manager: (paths) => managerFor(hostLayout(), paths),
+};
+
+function sameProcess(pid: number, startTime: string | undefined): boolean {
+  if (startTime === undefined) return true;
+  const st = readProcStat(pid);
+  return st !== undefined && st.startTime === startTime && st.state !== 'Z' && st.state !== 'X';
+}
+
+const real: Host = {
+  state: realStateFs,
+  cgroups: realCgroups,
+  facts: () => ({
+    lastCap: lastCap(),
+    hostBounding: ownBoundingSet(),
+    features: hostFeatures(),
+    systemdRunning: fs.existsSync('/run/systemd/system'),
+  }),
+  realpath(p) {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  },
+  isDirectory(p) {
+    try {
+      return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  readPasswd(rootfs, warn) {
+    // through the addon: a symlink must not read a host file, a FIFO must
+    // not block create, /dev/zero must not fill memory
+    const r = native.readFileInRoot(rootfs, 'etc/passwd', PASSWD_MAX_BYTES);
+    if (typeof r !== 'number') return r.toString('utf8');
+    const { EINVAL, EFBIG } = os.constants.errno;
+    const why = r === -EINVAL ? 'not a regular file' : r === -EFBIG ? `larger than ${PASSWD_MAX_BYTES} bytes` : undefined;
+    if (why) warn(`/etc/passwd in the rootfs is ${why}: ignored (HOME=/)`);
+    return undefined;
+  },
+  loadConfig,
+  spawn: native.spawn,
+  prebuildSeccomp: usePrebuilt,
+  procStat: readProcStat,
+  signal(pid, startTime, sig) {
+    // the pidfd pins the process: checked, then signalled, no reuse between
+    const fd = native.pidfdOpen(pid);
+    if (fd < 0) return false;
+    try {
+      if (!sameProcess(pid, startTime)) return false;
+      return native.pidfdSendSignal(fd, sig) === 0;
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  killAndWait(pid, startTime) {
+    const fd = native.pidfdOpen(pid);
+    if (fd < 0) return;
+    try {
+      if (!sameProcess(pid, startTime)) return;
+      native.pidfdSendSignal(fd, 9);
+      native.pidfdWait(fd, 10000);
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+  mkfifo: native.mkfifo,
+  releaseFifo(file) {
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    } catch (e) {
+      // ENXIO: no reader, the init is gone
+      if ((e as NodeJS.ErrnoException).code === 'ENXIO') return false;
+      throw e;
+    }
+    try {
+      fs.writeSync(fd, '0');
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.rmSync(file, { force: true });
+    return true;
+  },
+  runHooks,
+  runHooksLogged,
+  moveNetDevice(hostName, name, pid) {
+    const r = childProcess().spawnSync('ip', ['link', 'set', 'dev', hostName, 'netns', String(pid), 'name', name], { encoding: 'utf8' });
+    if (r.error) throw new RuntsError(`/linux/netDevices/${hostName}: cannot run ip(8): ${r.error.message}`);
+    if (r.status !== 0) throw new RuntsError(`/linux/netDevices/${hostName}: ${r.stderr.trim() || 'ip link set failed'}`);
+  },
+  writePidFile(file, pid) {
+    const abs = path.resolve(file);
+    const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp`);
+    try {
+      fs.writeFileSync(tmp, String(pid), { mode: 0o644 });
+    } catch (e) {
+      throw new RuntsError(`open ${tmp}: ${errnoText(e)}`);
+    }
+    try {
+      fs.renameSync(tmp, abs);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw new RuntsError(`rename ${tmp} ${abs}: ${errnoText(e)}`);
+    }
+  },
+  closeFd: (fd) => fs.closeSync(fd),
+};
+
+/** This machine. */
+export function realHost(): Host {
+  return real;
+}
