@@ -83,11 +83,12 @@ static napi_value js_attach_device_filter(napi_env env, napi_callback_info info)
 static napi_value js_verifier_log(napi_env env, napi_callback_info info)
 {
 	napi_value r;
+	(void)info; /* takes no arguments; N-API fixes the signature */
 	napi_create_string_utf8(env, verifier_log, NAPI_AUTO_LENGTH, &r);
 	return r;
 }
 
-/* called from addon.c's init: one line there registers this file's exports */
+/* called from module.c's init: one line there registers this file's exports */
 void bpf_register(napi_env env, napi_value exports)
 {
 	napi_property_descriptor props[] = {

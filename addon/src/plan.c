@@ -1,398 +1,294 @@
-/* Copies the JS LaunchPlan into C memory (struct plan) before clone(), so
- * the child reads plain memory and never calls into N-API or malloc. */
+/* Copies the JS LaunchPlan (lib/plan/types.ts) into C memory (struct plan)
+ * before clone(), so the child reads plain memory and never calls into N-API
+ * or malloc. Each section and each list element is read through a table: a
+ * new plan field is one row here and one line in types.ts. The ranges are
+ * those of the C member and of what the child does with it; TypeScript
+ * checks them first and names the config field (lib/plan/limits.ts). */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "napi_util.h"
+#include "napi_read.h"
+#include "module.h"
 #include "plan.h"
 
-static char *str_value(napi_env env, napi_value v, const char *what, int *ok)
-{
-	size_t len = 0;
-	char *s;
-	if (!*ok)
-		return NULL;
-	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-		throw_field(env, what, "a string");
-		*ok = 0;
-		return NULL;
-	}
-	s = malloc(len + 1);
-	if (!s) {
-		*ok = 0;
-		napi_throw_error(env, NULL, "out of memory");
-		return NULL;
-	}
-	napi_get_value_string_utf8(env, v, s, len + 1, &len);
-	return s;
-}
+#define PATHLEN (PATH_MAX - 1) /* the longest path the child accepts */
+#define U32 4294967295LL
+#define ID_MAX (U32 - 1) /* (uid_t)-1 would mean "unchanged" to the kernel */
+#define MAX_LIST 65536u  /* mounts, devices, groups...: far above any real config */
 
-static char *dup_str(napi_env env, napi_value obj, const char *key, int *ok)
-{
-	napi_value v;
-	if (!*ok)
-		return NULL;
-	if (napi_get_named_property(env, obj, key, &v) != napi_ok) {
-		throw_field(env, key, "a string");
-		*ok = 0;
-		return NULL;
-	}
-	return str_value(env, v, key, ok);
-}
+#define ROWS(t) t, sizeof(t) / sizeof(t[0])
 
-static int64_t get_i64(napi_env env, napi_value obj, const char *key, int *ok)
-{
-	napi_value v;
-	int64_t r = 0;
-	if (!*ok)
-		return 0;
-	if (napi_get_named_property(env, obj, key, &v) != napi_ok || napi_get_value_int64(env, v, &r) != napi_ok) {
-		throw_field(env, key, "a number");
-		*ok = 0;
-	}
-	return r;
-}
+static const struct rd_field join_fields[] = {
+	F_INT(struct plan_join, "flag", flag, 0, 0x7fffffff),
+	F_STR(struct plan_join, "path", path, PATHLEN),
+};
 
-static int get_bool(napi_env env, napi_value obj, const char *key, int *ok)
-{
-	napi_value v;
-	bool r = false;
-	if (!*ok)
-		return 0;
-	if (napi_get_named_property(env, obj, key, &v) != napi_ok || napi_get_value_bool(env, v, &r) != napi_ok) {
-		throw_field(env, key, "a boolean");
-		*ok = 0;
-	}
-	return r ? 1 : 0;
-}
+static const struct rd_field ns_fields[] = {
+	F_INT(struct plan_namespaces, "cloneFlags", clone_flags, 0, 0x7fffffff),
+	F_STR(struct plan_namespaces, "uidMap", uid_map, 0),
+	F_STR(struct plan_namespaces, "gidMap", gid_map, 0),
+	F_STR(struct plan_namespaces, "setgroups", setgroups, 0),
+	F_STR(struct plan_namespaces, "hostname", hostname, 0),
+	F_STR(struct plan_namespaces, "domainname", domainname, 0),
+};
 
-static uint64_t big_value(napi_env env, napi_value v, const char *key, int *ok)
-{
-	uint64_t r = 0;
-	bool lossless = true;
-	if (!*ok)
-		return 0;
-	if (napi_get_value_bigint_uint64(env, v, &r, &lossless) != napi_ok) {
-		throw_field(env, key, "a bigint");
-		*ok = 0;
-	}
-	return r;
-}
+static const struct rd_field mount_fields[] = {
+	F_STR(struct plan_mount, "destination", destination, PATHLEN),
+	F_STR(struct plan_mount, "source", source, PATHLEN),
+	F_STR(struct plan_mount, "fstype", fstype, 0),
+	F_STR(struct plan_mount, "data", data, 0),
+	F_INT(struct plan_mount, "flags", flags, 0, U32),
+	F_INT(struct plan_mount, "propagation", propagation, 0, U32),
+	F_INT(struct plan_mount, "remountFlags", remount_flags, 0, U32),
+	F_BOOL(struct plan_mount, "isFile", is_file),
+	F_INT(struct plan_mount, "recAttrSet", rec_attr_set, 0, U32),
+	F_INT(struct plan_mount, "recAttrClear", rec_attr_clear, 0, U32),
+	F_STR(struct plan_mount, "idmapUid", idmap_uid, 0),
+	F_STR(struct plan_mount, "idmapGid", idmap_gid, 0),
+	F_BOOL(struct plan_mount, "idmapRecursive", idmap_recursive),
+	F_BOOL(struct plan_mount, "tmpcopyup", tmpcopyup),
+};
 
-static uint64_t get_big(napi_env env, napi_value obj, const char *key, int *ok)
-{
-	napi_value v;
-	if (!*ok)
-		return 0;
-	if (napi_get_named_property(env, obj, key, &v) != napi_ok) {
-		*ok = 0;
-		return 0;
-	}
-	return big_value(env, v, key, ok);
-}
+static const struct rd_field devlink_fields[] = {
+	F_STR(struct plan_devlink, "target", target, PATHLEN),
+	F_STR(struct plan_devlink, "path", path, PATHLEN),
+};
 
-/* the array at obj[key] and its length; NULL on error (thrown) */
-static napi_value get_array(napi_env env, napi_value obj, const char *key, uint32_t *len, int *ok)
-{
-	napi_value v;
-	bool is_array = false;
-	*len = 0;
-	if (!*ok)
-		return NULL;
-	if (napi_get_named_property(env, obj, key, &v) != napi_ok || napi_is_array(env, v, &is_array) != napi_ok ||
-	    !is_array || napi_get_array_length(env, v, len) != napi_ok) {
-		throw_field(env, key, "an array");
-		*ok = 0;
-		return NULL;
-	}
-	return v;
-}
+static const struct rd_field device_fields[] = {
+	F_STR(struct plan_device, "path", path, PATHLEN),
+	F_INT(struct plan_device, "mode", mode, 0, 0xffff),
+	/* the kernel's dev_t: 12 bits of major, 20 of minor */
+	F_INT(struct plan_device, "major", major, 0, 4095),
+	F_INT(struct plan_device, "minor", minor, 0, 0xfffff),
+	/* -1: an id the user namespace does not map, left alone by fchown */
+	F_INT(struct plan_device, "uid", uid, -1, ID_MAX),
+	F_INT(struct plan_device, "gid", gid, -1, ID_MAX),
+	F_BOOL(struct plan_device, "bind", bind),
+};
 
-static napi_value elem(napi_env env, napi_value arr, uint32_t i, int *ok)
-{
-	napi_value v = NULL;
-	if (*ok && napi_get_element(env, arr, i, &v) != napi_ok)
-		*ok = 0;
-	return v;
-}
+static const struct rd_field sysctl_fields[] = {
+	F_STR(struct plan_sysctl, "path", path, PATHLEN - 9), /* under "/proc/sys/" */
+	F_STR(struct plan_sysctl, "value", value, 0),
+};
 
-static void *alloc_n(size_t n, size_t size, int *ok, napi_env env)
-{
-	void *p;
-	if (!*ok)
-		return NULL;
-	p = calloc(n ? n : 1, size);
-	if (!p) {
-		*ok = 0;
-		napi_throw_error(env, NULL, "out of memory");
-	}
-	return p;
-}
+static const struct rd_field rootfs_fields[] = {
+	F_STR(struct plan_rootfs, "rootfs", path, PATHLEN),
+	F_INT(struct plan_rootfs, "rootPropagation", root_propagation, 0, U32),
+	F_INT(struct plan_rootfs, "rootfsPropagation", rootfs_propagation, 0, U32),
+	F_BOOL(struct plan_rootfs, "readonlyRoot", readonly_root),
+	F_BOOL(struct plan_rootfs, "noPivot", no_pivot),
+	F_STRV(struct plan_rootfs, "readonlyPaths", readonly_paths, PATHLEN, nreadonly),
+	F_STRV(struct plan_rootfs, "maskedPaths", masked_paths, PATHLEN, nmasked),
+};
 
-static char **get_strv(napi_env env, napi_value obj, const char *key, int *count, int *ok)
+static const struct rd_field process_fields[] = {
+	F_INT(struct plan_process, "uid", uid, 0, ID_MAX),
+	F_INT(struct plan_process, "gid", gid, 0, ID_MAX),
+	F_INT(struct plan_process, "umask", umask, -1, 07777),
+	F_BIG(struct plan_process, "capBounding", cap_bounding),
+	F_BIG(struct plan_process, "capEffective", cap_effective),
+	F_BIG(struct plan_process, "capPermitted", cap_permitted),
+	F_BIG(struct plan_process, "capInheritable", cap_inheritable),
+	F_BIG(struct plan_process, "capAmbient", cap_ambient),
+	F_INT(struct plan_process, "lastCap", last_cap, 0, 63),
+	F_BOOL(struct plan_process, "noNewPrivileges", no_new_privileges),
+	F_INT(struct plan_process, "oomScoreAdj", oom_score_adj, -1001, 1000),
+	F_STR(struct plan_process, "sessionKeyring", session_keyring, 0),
+	F_STR(struct plan_process, "chroot", chroot, PATHLEN),
+	F_BOOL(struct plan_process, "terminal", terminal),
+	F_INT(struct plan_process, "consoleHeight", console_rows, 0, 65535),
+	F_INT(struct plan_process, "consoleWidth", console_cols, 0, 65535),
+	F_STR(struct plan_process, "cwd", cwd, PATHLEN),
+	F_STRV_NOCOUNT(struct plan_process, "args", argv, 0),
+	F_STRV_NOCOUNT(struct plan_process, "env", envp, 0),
+	F_STR(struct plan_process, "searchPath", search_path, 0),
+	/* fds 3..3+n-1; the idmap user namespaces sit above them */
+	F_INT(struct plan_process, "preserveFds", preserve_fds, 0, IDMAP_FD_BASE - 8),
+};
+
+static const struct rd_field attrs_fields[] = {
+	F_INT(struct plan_attrs, "personality", personality, -1, U32),
+	F_BOOL(struct plan_attrs, "schedSet", sched_set),
+	F_INT(struct plan_attrs, "schedPolicy", sched_policy, 0, U32),
+	F_INT(struct plan_attrs, "schedFlags", sched_flags, 0, U32),
+	F_INT(struct plan_attrs, "schedNice", sched_nice, -2147483648LL, 2147483647LL),
+	F_INT(struct plan_attrs, "schedPriority", sched_priority, 0, U32),
+	F_BIG(struct plan_attrs, "schedRuntime", sched_runtime),
+	F_BIG(struct plan_attrs, "schedDeadline", sched_deadline),
+	F_BIG(struct plan_attrs, "schedPeriod", sched_period),
+	F_INT(struct plan_attrs, "ioPriority", ioprio, -1, 0xffff),
+	F_INT(struct plan_attrs, "memPolicyMode", mempolicy_mode, -1, 0x7fffffff),
+	F_STR(struct plan_attrs, "timeOffsets", time_offsets, 0),
+};
+
+static const struct rd_field sync_fields[] = {
+	F_STRV(struct plan_sync, "cgroupProcs", cgroup_procs, PATHLEN, ncgroup_procs),
+	F_STR(struct plan_sync, "fifoPath", fifo_path, PATHLEN),
+	F_BOOL(struct plan_sync, "pauseForHooks", pause_for_hooks),
+	F_STR(struct plan_sync, "consoleSocket", console_socket, PATHLEN),
+};
+
+/* obj[key] as an array of structs, each read through a table into *out
+ * (elements of `size` bytes) */
+static void *read_list(struct rd *r, napi_value o, const char *key, const struct rd_field *fields, size_t nfields,
+		       size_t size, int *count)
 {
 	uint32_t n, i;
-	napi_value arr = get_array(env, obj, key, &n, ok);
-	char **v = alloc_n(n + 1, sizeof(char *), ok, env);
-	for (i = 0; *ok && i < n; i++)
-		v[i] = str_value(env, elem(env, arr, i, ok), key, ok);
-	if (count)
-		*count = (int)n;
+	napi_value arr = rd_array(r, o, key, MAX_LIST, &n);
+	char *v = rd_alloc(r, n, size);
+	*count = r->ok ? (int)n : 0;
+	for (i = 0; r->ok && i < n; i++) {
+		struct rd e;
+		napi_value obj;
+		rd_enter(r, &e, key, i);
+		obj = rd_object_value(&e, rd_elem(r, arr, i), "", 0, NULL);
+		if (obj)
+			rd_fields(&e, obj, v + (size_t)i * size, fields, nfields);
+		r->ok = e.ok;
+	}
 	return v;
 }
 
 /* bigint[] at obj[key] into words (at most PLAN_CPU_WORDS); returns the count */
-static int get_words(napi_env env, napi_value obj, const char *key, uint64_t *words, int *ok)
+static int read_words(struct rd *r, napi_value o, const char *key, uint64_t *words)
 {
 	uint32_t n, i;
-	napi_value arr = get_array(env, obj, key, &n, ok);
-	if (*ok && n > PLAN_CPU_WORDS) {
-		throw_field(env, key, "at most 16 words");
-		*ok = 0;
-	}
-	for (i = 0; *ok && i < n; i++)
-		words[i] = big_value(env, elem(env, arr, i, ok), key, ok);
-	return *ok ? (int)n : 0;
+	napi_value arr = rd_array(r, o, key, PLAN_CPU_WORDS, &n);
+	for (i = 0; r->ok && i < n; i++)
+		words[i] = rd_big_value(r, rd_elem(r, arr, i), key);
+	return r->ok ? (int)n : 0;
 }
 
-static void attrs_from_js(napi_env env, napi_value o, struct plan_attrs *a, int *ok)
+static void read_attrs(struct rd *parent, napi_value o, struct plan_attrs *a)
 {
+	struct rd r;
 	napi_value v;
-	if (!*ok)
+	v = rd_object(parent, o, "attrs", 0, NULL);
+	if (!v)
 		return;
-	if (napi_get_named_property(env, o, "attrs", &v) != napi_ok) {
-		*ok = 0;
-		return;
+	rd_enter(parent, &r, "attrs", -1);
+	if (rd_fields(&r, v, a, ROWS(attrs_fields))) {
+		a->naff_initial = read_words(&r, v, "affinityInitial", a->aff_initial);
+		a->naff_final = read_words(&r, v, "affinityFinal", a->aff_final);
+		a->nmempolicy_nodes = read_words(&r, v, "memPolicyNodes", a->mempolicy_nodes);
 	}
-	a->personality = (long)get_i64(env, v, "personality", ok);
-	a->sched_set = get_bool(env, v, "schedSet", ok);
-	a->sched_policy = (uint32_t)get_i64(env, v, "schedPolicy", ok);
-	a->sched_flags = (uint64_t)get_i64(env, v, "schedFlags", ok);
-	a->sched_nice = (int32_t)get_i64(env, v, "schedNice", ok);
-	a->sched_priority = (uint32_t)get_i64(env, v, "schedPriority", ok);
-	a->sched_runtime = get_big(env, v, "schedRuntime", ok);
-	a->sched_deadline = get_big(env, v, "schedDeadline", ok);
-	a->sched_period = get_big(env, v, "schedPeriod", ok);
-	a->ioprio = (int)get_i64(env, v, "ioPriority", ok);
-	a->naff_initial = get_words(env, v, "affinityInitial", a->aff_initial, ok);
-	a->naff_final = get_words(env, v, "affinityFinal", a->aff_final, ok);
-	a->mempolicy_mode = (int)get_i64(env, v, "memPolicyMode", ok);
-	a->nmempolicy_nodes = get_words(env, v, "memPolicyNodes", a->mempolicy_nodes, ok);
-	a->time_offsets = dup_str(env, v, "timeOffsets", ok);
+	parent->ok = r.ok;
+}
+
+static void read_rlimits(struct rd *r, napi_value o, struct plan_process *pr)
+{
+	uint32_t n, i;
+	napi_value arr = rd_array(r, o, "rlimits", 64, &n);
+	pr->rlimits = rd_alloc(r, n, sizeof(*pr->rlimits));
+	pr->nrlimits = r->ok ? (int)n : 0;
+	for (i = 0; r->ok && i < n; i++) {
+		struct rd e;
+		napi_value obj;
+		rd_enter(r, &e, "rlimits", i);
+		obj = rd_object_value(&e, rd_elem(r, arr, i), "", 0, NULL);
+		pr->rlimits[i].resource = (int)rd_int(&e, obj, "resource", 0, RLIM_NLIMITS - 1);
+		pr->rlimits[i].lim.rlim_cur = rd_big(&e, obj, "soft");
+		pr->rlimits[i].lim.rlim_max = rd_big(&e, obj, "hard");
+		r->ok = e.ok;
+	}
+}
+
+static void read_groups(struct rd *r, napi_value o, struct plan_process *pr)
+{
+	uint32_t n, i;
+	napi_value arr = rd_array(r, o, "additionalGids", MAX_LIST, &n);
+	pr->groups = rd_alloc(r, n, sizeof(gid_t));
+	pr->ngroups = r->ok ? (int)n : 0;
+	for (i = 0; r->ok && i < n; i++)
+		pr->groups[i] = (gid_t)rd_int_value(r, rd_elem(r, arr, i), "additionalGids[]", 0, ID_MAX);
+}
+
+static void read_namespaces(struct rd *r, napi_value o, struct plan_namespaces *ns)
+{
+	if (!rd_fields(r, o, ns, ROWS(ns_fields)))
+		return;
+	ns->joins = read_list(r, o, "joins", ROWS(join_fields), sizeof(*ns->joins), &ns->njoins);
+}
+
+static void read_rootfs(struct rd *r, napi_value o, struct plan_rootfs *rf)
+{
+	if (!rd_fields(r, o, rf, ROWS(rootfs_fields)))
+		return;
+	rf->mounts = read_list(r, o, "mounts", ROWS(mount_fields), sizeof(*rf->mounts), &rf->nmounts);
+	rf->devlinks = read_list(r, o, "devLinks", ROWS(devlink_fields), sizeof(*rf->devlinks), &rf->ndevlinks);
+	rf->devices = read_list(r, o, "devices", ROWS(device_fields), sizeof(*rf->devices), &rf->ndevices);
+	rf->sysctls = read_list(r, o, "sysctls", ROWS(sysctl_fields), sizeof(*rf->sysctls), &rf->nsysctls);
+}
+
+static void read_process(struct rd *r, napi_value o, struct plan_process *pr)
+{
+	napi_value sc;
+	if (!rd_fields(r, o, pr, ROWS(process_fields)))
+		return;
+	read_rlimits(r, o, pr);
+	read_groups(r, o, pr);
+	read_attrs(r, o, &pr->attrs);
+	if (!pr->argv || !pr->argv[0])
+		rd_fail(r, "args", "must have at least one element");
+	/* built into BPF here, in the parent: the child cannot allocate (seccomp.c) */
+	if (rd_prop(r, o, "seccomp", &sc) && !seccomp_prep_from_js(r->env, sc, &pr->seccomp))
+		r->ok = 0;
 }
 
 int plan_from_js(napi_env env, napi_value o, struct plan *p)
 {
-	int ok = 1;
-	uint32_t n, i;
-	napi_value arr;
+	struct rd r;
+	int i;
 
 	memset(p, 0, sizeof(*p));
-	p->fifo_fd = -1;
-	p->console_fd = -1;
-	p->clone_flags = (int)get_i64(env, o, "cloneFlags", &ok);
-
-	arr = get_array(env, o, "joins", &n, &ok);
-	p->joins = alloc_n(n, sizeof(*p->joins), &ok, env);
-	p->njoins = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		napi_value e = elem(env, arr, i, &ok);
-		p->joins[i].flag = (int)get_i64(env, e, "flag", &ok);
-		p->joins[i].path = dup_str(env, e, "path", &ok);
-	}
-	p->uid_map = dup_str(env, o, "uidMap", &ok);
-	p->gid_map = dup_str(env, o, "gidMap", &ok);
-	p->setgroups = dup_str(env, o, "setgroups", &ok);
-	p->cgroup_procs = get_strv(env, o, "cgroupProcs", &p->ncgroup_procs, &ok);
-
-	p->rootfs = dup_str(env, o, "rootfs", &ok);
-	p->root_propagation = (unsigned long)get_i64(env, o, "rootPropagation", &ok);
-	p->rootfs_propagation = (unsigned long)get_i64(env, o, "rootfsPropagation", &ok);
-	p->readonly_root = get_bool(env, o, "readonlyRoot", &ok);
-	p->no_pivot = get_bool(env, o, "noPivot", &ok);
-
-	arr = get_array(env, o, "mounts", &n, &ok);
-	p->mounts = alloc_n(n, sizeof(*p->mounts), &ok, env);
-	for (i = 0; ok && i < n; i++)
-		p->mounts[i].userns_fd = -1; /* before anything can fail: plan_free closes them */
-	p->nmounts = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		napi_value e = elem(env, arr, i, &ok);
-		struct plan_mount *m = &p->mounts[i];
-		m->destination = dup_str(env, e, "destination", &ok);
-		m->source = dup_str(env, e, "source", &ok);
-		m->fstype = dup_str(env, e, "fstype", &ok);
-		m->data = dup_str(env, e, "data", &ok);
-		m->flags = (unsigned long)get_i64(env, e, "flags", &ok);
-		m->propagation = (unsigned long)get_i64(env, e, "propagation", &ok);
-		m->remount_flags = (unsigned long)get_i64(env, e, "remountFlags", &ok);
-		m->is_file = get_bool(env, e, "isFile", &ok);
-		m->rec_attr_set = (uint64_t)get_i64(env, e, "recAttrSet", &ok);
-		m->rec_attr_clear = (uint64_t)get_i64(env, e, "recAttrClear", &ok);
-		m->idmap_uid = dup_str(env, e, "idmapUid", &ok);
-		m->idmap_gid = dup_str(env, e, "idmapGid", &ok);
-		m->idmap_recursive = get_bool(env, e, "idmapRecursive", &ok);
-		m->tmpcopyup = get_bool(env, e, "tmpcopyup", &ok);
-	}
-
-	arr = get_array(env, o, "devLinks", &n, &ok);
-	p->devlinks = alloc_n(n, sizeof(*p->devlinks), &ok, env);
-	p->ndevlinks = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		napi_value e = elem(env, arr, i, &ok);
-		p->devlinks[i].target = dup_str(env, e, "target", &ok);
-		p->devlinks[i].path = dup_str(env, e, "path", &ok);
-	}
-
-	arr = get_array(env, o, "devices", &n, &ok);
-	p->devices = alloc_n(n, sizeof(*p->devices), &ok, env);
-	p->ndevices = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		napi_value e = elem(env, arr, i, &ok);
-		struct plan_device *d = &p->devices[i];
-		d->path = dup_str(env, e, "path", &ok);
-		d->mode = (mode_t)get_i64(env, e, "mode", &ok);
-		d->major = (unsigned int)get_i64(env, e, "major", &ok);
-		d->minor = (unsigned int)get_i64(env, e, "minor", &ok);
-		d->uid = (uid_t)get_i64(env, e, "uid", &ok);
-		d->gid = (gid_t)get_i64(env, e, "gid", &ok);
-		d->bind = get_bool(env, e, "bind", &ok);
-	}
-
-	arr = get_array(env, o, "sysctls", &n, &ok);
-	p->sysctls = alloc_n(n, sizeof(*p->sysctls), &ok, env);
-	p->nsysctls = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		napi_value e = elem(env, arr, i, &ok);
-		p->sysctls[i].path = dup_str(env, e, "path", &ok);
-		p->sysctls[i].value = dup_str(env, e, "value", &ok);
-	}
-	p->readonly_paths = get_strv(env, o, "readonlyPaths", &p->nreadonly, &ok);
-	p->masked_paths = get_strv(env, o, "maskedPaths", &p->nmasked, &ok);
-
-	p->hostname = dup_str(env, o, "hostname", &ok);
-	p->domainname = dup_str(env, o, "domainname", &ok);
-
-	arr = get_array(env, o, "rlimits", &n, &ok);
-	p->rlimits = alloc_n(n, sizeof(*p->rlimits), &ok, env);
-	p->nrlimits = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		napi_value e = elem(env, arr, i, &ok);
-		p->rlimits[i].resource = (int)get_i64(env, e, "resource", &ok);
-		p->rlimits[i].lim.rlim_cur = get_big(env, e, "soft", &ok);
-		p->rlimits[i].lim.rlim_max = get_big(env, e, "hard", &ok);
-	}
-
-	p->fifo_path = dup_str(env, o, "fifoPath", &ok);
-	p->pause_for_hooks = get_bool(env, o, "pauseForHooks", &ok);
-	p->exec = get_bool(env, o, "exec", &ok);
-	p->session_keyring = dup_str(env, o, "sessionKeyring", &ok);
-	p->terminal = get_bool(env, o, "terminal", &ok);
-	p->console_socket = dup_str(env, o, "consoleSocket", &ok);
-	p->console_rows = (unsigned short)get_i64(env, o, "consoleHeight", &ok);
-	p->console_cols = (unsigned short)get_i64(env, o, "consoleWidth", &ok);
-	p->uid = (uid_t)get_i64(env, o, "uid", &ok);
-	p->gid = (gid_t)get_i64(env, o, "gid", &ok);
-	arr = get_array(env, o, "additionalGids", &n, &ok);
-	p->groups = alloc_n(n, sizeof(gid_t), &ok, env);
-	p->ngroups = (int)n;
-	for (i = 0; ok && i < n; i++) {
-		int64_t g = 0;
-		if (napi_get_value_int64(env, elem(env, arr, i, &ok), &g) != napi_ok)
-			ok = 0;
-		p->groups[i] = (gid_t)g;
-	}
-	p->umask = (int)get_i64(env, o, "umask", &ok);
-	p->cap_bounding = get_big(env, o, "capBounding", &ok);
-	p->cap_effective = get_big(env, o, "capEffective", &ok);
-	p->cap_permitted = get_big(env, o, "capPermitted", &ok);
-	p->cap_inheritable = get_big(env, o, "capInheritable", &ok);
-	p->cap_ambient = get_big(env, o, "capAmbient", &ok);
-	p->last_cap = (int)get_i64(env, o, "lastCap", &ok);
-	p->no_new_privileges = get_bool(env, o, "noNewPrivileges", &ok);
-	p->oom_score_adj = (int)get_i64(env, o, "oomScoreAdj", &ok);
-
-	p->cwd = dup_str(env, o, "cwd", &ok);
-	p->argv = get_strv(env, o, "args", NULL, &ok);
-	p->envp = get_strv(env, o, "env", NULL, &ok);
-	p->search_path = dup_str(env, o, "searchPath", &ok);
-	p->preserve_fds = (int)get_i64(env, o, "preserveFds", &ok);
-	attrs_from_js(env, o, &p->attrs, &ok);
-
-	p->scratch_len = 2 * PATH_MAX + 64;
-	p->scratch = alloc_n(1, p->scratch_len, &ok, env);
-	if (ok) {
-		/* built into BPF here, in the parent: the child cannot allocate (seccomp.c) */
-		napi_value sc;
-		if (napi_get_named_property(env, o, "seccomp", &sc) != napi_ok || !seccomp_prep_from_js(env, sc, &p->seccomp))
-			ok = 0;
-	}
-	return ok;
+	p->sync.fifo_fd = -1;
+	p->sync.console_fd = -1;
+	rd_init(&r, env, "LaunchPlan");
+	read_namespaces(&r, o, &p->ns);
+	p->exec = rd_bool(&r, o, "exec");
+	read_rootfs(&r, o, &p->rootfs);
+	/* before anything else can fail: plan_free closes them */
+	for (i = 0; p->rootfs.mounts && i < p->rootfs.nmounts; i++)
+		p->rootfs.mounts[i].userns_fd = -1;
+	read_process(&r, o, &p->proc);
+	if (r.ok)
+		rd_fields(&r, o, &p->sync, ROWS(sync_fields));
+	p->scratch_len = PLAN_SCRATCH_LEN;
+	p->scratch = rd_alloc(&r, 1, p->scratch_len);
+	return r.ok;
 }
 
-static void free_strv(char **v, int n)
+static void free_list(void *v, int n, size_t size, const struct rd_field *fields, size_t nfields)
 {
 	int i;
-	if (!v)
-		return;
-	for (i = 0; i < n || (n < 0 && v[i]); i++)
-		free(v[i]);
+	for (i = 0; v && i < n; i++)
+		rd_fields_free((char *)v + (size_t)i * size, fields, nfields);
 	free(v);
 }
 
 void plan_free(struct plan *p)
 {
+	struct plan_rootfs *rf = &p->rootfs;
 	int i;
-	for (i = 0; p->joins && i < p->njoins; i++)
-		free(p->joins[i].path);
-	free(p->joins);
-	free(p->uid_map);
-	free(p->gid_map);
-	free(p->setgroups);
-	free_strv(p->cgroup_procs, p->ncgroup_procs);
-	free(p->rootfs);
-	for (i = 0; p->mounts && i < p->nmounts; i++) {
-		free(p->mounts[i].destination);
-		free(p->mounts[i].source);
-		free(p->mounts[i].fstype);
-		free(p->mounts[i].data);
-		free(p->mounts[i].idmap_uid);
-		free(p->mounts[i].idmap_gid);
-		if (p->mounts[i].userns_fd >= 0)
-			close(p->mounts[i].userns_fd);
-	}
-	free(p->mounts);
-	for (i = 0; p->devlinks && i < p->ndevlinks; i++) {
-		free(p->devlinks[i].target);
-		free(p->devlinks[i].path);
-	}
-	free(p->devlinks);
-	for (i = 0; p->devices && i < p->ndevices; i++)
-		free(p->devices[i].path);
-	free(p->devices);
-	for (i = 0; p->sysctls && i < p->nsysctls; i++) {
-		free(p->sysctls[i].path);
-		free(p->sysctls[i].value);
-	}
-	free(p->sysctls);
-	free_strv(p->readonly_paths, p->nreadonly);
-	free_strv(p->masked_paths, p->nmasked);
-	free(p->hostname);
-	free(p->domainname);
-	free(p->rlimits);
-	free(p->fifo_path);
-	free(p->console_socket);
-	free(p->session_keyring);
-	free(p->groups);
-	free(p->cwd);
-	free_strv(p->argv, -1);
-	free_strv(p->envp, -1);
-	free(p->search_path);
-	free(p->attrs.time_offsets);
+	free_list(p->ns.joins, p->ns.njoins, sizeof(*p->ns.joins), ROWS(join_fields));
+	rd_fields_free(&p->ns, ROWS(ns_fields));
+	for (i = 0; rf->mounts && i < rf->nmounts; i++)
+		if (rf->mounts[i].userns_fd >= 0)
+			close(rf->mounts[i].userns_fd);
+	free_list(rf->mounts, rf->nmounts, sizeof(*rf->mounts), ROWS(mount_fields));
+	free_list(rf->devlinks, rf->ndevlinks, sizeof(*rf->devlinks), ROWS(devlink_fields));
+	free_list(rf->devices, rf->ndevices, sizeof(*rf->devices), ROWS(device_fields));
+	free_list(rf->sysctls, rf->nsysctls, sizeof(*rf->sysctls), ROWS(sysctl_fields));
+	rd_fields_free(rf, ROWS(rootfs_fields));
+	free(p->proc.rlimits);
+	free(p->proc.groups);
+	rd_fields_free(&p->proc.attrs, ROWS(attrs_fields));
+	rd_fields_free(&p->proc, ROWS(process_fields));
+	seccomp_prep_free(&p->proc.seccomp);
+	rd_fields_free(&p->sync, ROWS(sync_fields));
 	free(p->scratch);
-	seccomp_prep_free(&p->seccomp);
 	memset(p, 0, sizeof(*p));
 }

@@ -5,6 +5,7 @@
 #define RUNTS_PLAN_H
 
 #include <stdint.h>
+#include <limits.h>
 #include <sys/types.h>
 #include <sys/resource.h>
 
@@ -58,6 +59,7 @@ struct plan_rlimit {
 };
 
 #define PLAN_CPU_WORDS 16 /* 1024 CPUs or NUMA nodes */
+#define PLAN_SCRATCH_LEN (2 * PATH_MAX + 64)
 #define PLAN_MAX_IDMAPS 64 /* idmapped mounts per container */
 #define IDMAP_FD_BASE 512 /* where the parent puts their user namespace fds */
 
@@ -80,15 +82,19 @@ struct plan_attrs {
 	char *time_offsets; /* for /proc/self/timens_offsets, "" to leave */
 };
 
-struct plan {
+/* The plan's sections (lib/plan/types.ts): what namespaces the child makes or
+ * joins, the root file system it sets up (absent for exec), the process it
+ * becomes, and how it synchronises with the parent. */
+struct plan_namespaces {
 	int clone_flags;
 	int njoins;
-	struct plan_join *joins;
+	struct plan_join *joins; /* user first, mount last */
 	char *uid_map, *gid_map, *setgroups;
-	int ncgroup_procs;
-	char **cgroup_procs;
+	char *hostname, *domainname; /* "" to leave */
+};
 
-	char *rootfs;
+struct plan_rootfs {
+	char *path;
 	unsigned long root_propagation, rootfs_propagation;
 	int readonly_root, no_pivot;
 	int nmounts;
@@ -102,39 +108,32 @@ struct plan {
 	int nreadonly, nmasked;
 	char **readonly_paths;
 	char **masked_paths;
-	char *hostname, *domainname;
-	int nrlimits;
-	struct plan_rlimit *rlimits;
+};
 
-	char *fifo_path;
-	int fifo_fd; /* opened by the parent before clone, -1 for none */
-	/* stop before the pivot so the runtime can run prestart, createRuntime
-	 * and createContainer hooks */
-	int pause_for_hooks;
-	/* exec: join a running container; no rootfs, hostname or sysctl set-up */
-	int exec;
-	/* a new session keyring of this name, so the container cannot see the
-	 * host's keys (exec: the container's, joined by name); "" for none
-	 * (--no-new-keyring) */
-	char *session_keyring;
-
-	/* process.terminal: make a pty and send its master over console_fd,
-	 * a socket the parent connected to --console-socket (or a socketpair
-	 * whose other end the parent reads, for a foreground run) */
-	int terminal;
-	char *console_socket;
-	int console_fd;
-	unsigned short console_rows, console_cols;
-
+struct plan_process {
 	uid_t uid;
 	gid_t gid;
 	int ngroups;
 	gid_t *groups;
-	int umask;
+	int umask; /* -1 to leave */
 	uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
 	int last_cap;
 	int no_new_privileges;
-	int oom_score_adj;
+	int oom_score_adj; /* -1001 to leave */
+	int nrlimits;
+	struct plan_rlimit *rlimits;
+	/* a new session keyring of this name, so the container cannot see the
+	 * host's keys (exec: the container's, joined by name); "" for none
+	 * (--no-new-keyring) */
+	char *session_keyring;
+	/* exec into a container without a mount namespace: the root to chroot
+	 * to; "" when the joined mount namespace already has it */
+	char *chroot;
+
+	/* process.terminal: make a pty and send its master over the console
+	 * socket (plan_sync.console_fd) */
+	int terminal;
+	unsigned short console_rows, console_cols;
 
 	char *cwd;
 	char **argv; /* NULL-terminated */
@@ -142,13 +141,35 @@ struct plan {
 	char *search_path;
 	int preserve_fds;
 	struct plan_attrs attrs;
+	/* linux.seccomp, built into BPF by the parent; insns NULL for none */
+	struct seccomp_prep seccomp;
+};
 
+struct plan_sync {
+	int ncgroup_procs;
+	char **cgroup_procs; /* the parent writes the init's pid into each */
+	char *fifo_path;
+	int fifo_fd; /* opened by the parent before clone, -1 for none */
+	/* stop before the pivot so the runtime can run prestart, createRuntime
+	 * and createContainer hooks */
+	int pause_for_hooks;
+	/* a socket the parent connected to --console-socket, or a socketpair
+	 * whose other end the parent reads (a foreground run); -1 for none */
+	char *console_socket;
+	int console_fd;
+};
+
+struct plan {
+	struct plan_namespaces ns;
+	/* exec: a process joins a running container; nothing of the container
+	 * is set up again, and rootfs is all zero */
+	int exec;
+	struct plan_rootfs rootfs;
+	struct plan_process proc;
+	struct plan_sync sync;
 	/* scratch space prepared by the parent so the child never allocates */
 	char *scratch;
 	size_t scratch_len;
-
-	/* linux.seccomp, built into BPF by the parent; insns NULL for none */
-	struct seccomp_prep seccomp;
 };
 
 /* Messages on the SOCK_SEQPACKET sync socket between parent and child. */

@@ -24,6 +24,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "module.h"
+#include "napi_read.h"
+
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
@@ -98,41 +101,31 @@ out:
 	return err;
 }
 
-/* a JS string argument into buf: 0, or -1 with a TypeError thrown */
-static int string_arg(napi_env env, napi_value v, char *buf, size_t size, const char *what)
-{
-	size_t len = 0;
-	if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) {
-		napi_throw_type_error(env, NULL, what);
-		return -1;
-	}
-	/* truncated, or a NUL inside: never open a different path than asked */
-	if (len >= size - 1 || strlen(buf) != len) {
-		napi_throw_range_error(env, NULL, what);
-		return -1;
-	}
-	return 0;
-}
-
 static napi_value js_read_file_in_root(napi_env env, napi_callback_info info)
 {
 	size_t argc = 3, len = 0;
-	napi_value argv[3], result;
+	napi_value argv[3], args, result;
 	char root[PATH_MAX], rel[PATH_MAX], *data = NULL;
-	int64_t cap = 0;
+	int64_t cap;
+	struct rd r;
 	int rc;
 
 	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3) {
 		napi_throw_type_error(env, NULL, "readFileInRoot(rootPath, relPath, maxBytes)");
 		return NULL;
 	}
-	if (string_arg(env, argv[0], root, sizeof(root), "readFileInRoot: rootPath must be a path without NUL, shorter than PATH_MAX") < 0 ||
-	    string_arg(env, argv[1], rel, sizeof(rel), "readFileInRoot: relPath must be a path without NUL, shorter than PATH_MAX") < 0)
+	/* the shared readers take fields of an object: the arguments become one */
+	rd_init(&r, env, "readFileInRoot");
+	if (napi_create_object(env, &args) != napi_ok || napi_set_named_property(env, args, "rootPath", argv[0]) != napi_ok ||
+	    napi_set_named_property(env, args, "relPath", argv[1]) != napi_ok ||
+	    napi_set_named_property(env, args, "maxBytes", argv[2]) != napi_ok)
 		return NULL;
-	if (napi_get_value_int64(env, argv[2], &cap) != napi_ok || cap < 0 || cap > ROOTREAD_MAX_CAP) {
-		napi_throw_range_error(env, NULL, "readFileInRoot: maxBytes must be an integer in 0..64 MiB");
+	/* never open a different path than asked: no NUL, no cut (rd_strbuf) */
+	rd_strbuf(&r, args, "rootPath", root, sizeof(root));
+	rd_strbuf(&r, args, "relPath", rel, sizeof(rel));
+	cap = rd_int(&r, args, "maxBytes", 0, ROOTREAD_MAX_CAP);
+	if (!r.ok)
 		return NULL;
-	}
 	rc = read_in_root(root, rel, (size_t)cap, &data, &len);
 	if (rc < 0) {
 		if (napi_create_int32(env, rc, &result) != napi_ok)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "napi_read.h"
 #include "seccomp.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
@@ -40,95 +41,14 @@
 
 /* ---------- reading SeccompPlan (lib/seccomp/plan.ts) ---------- */
 
-static int js_throw(napi_env env, const char *key, const char *what)
-{
-	char msg[160];
-	snprintf(msg, sizeof(msg), "LaunchPlan.seccomp.%s must be %s", key, what);
-	napi_throw_type_error(env, NULL, msg);
-	return 0;
-}
+#define U32 4294967295LL
 
-static int js_prop(napi_env env, napi_value o, const char *key, napi_value *v)
-{
-	return napi_get_named_property(env, o, key, v) == napi_ok;
-}
-
-static int js_i64(napi_env env, napi_value o, const char *key, int64_t *out)
-{
-	napi_value v;
-	if (!js_prop(env, o, key, &v) || napi_get_value_int64(env, v, out) != napi_ok)
-		return js_throw(env, key, "a number");
-	return 1;
-}
-
-static int js_bool(napi_env env, napi_value o, const char *key, int *out)
-{
-	napi_value v;
-	bool b = false;
-	if (!js_prop(env, o, key, &v) || napi_get_value_bool(env, v, &b) != napi_ok)
-		return js_throw(env, key, "a boolean");
-	*out = b ? 1 : 0;
-	return 1;
-}
-
-static int js_u64(napi_env env, napi_value o, const char *key, uint64_t *out)
-{
-	napi_value v;
-	bool lossless = true;
-	if (!js_prop(env, o, key, &v) || napi_get_value_bigint_uint64(env, v, out, &lossless) != napi_ok || !lossless)
-		return js_throw(env, key, "a bigint of 64 bits");
-	return 1;
-}
-
-/* a malloc'd copy of a JS string, or NULL (thrown) */
-static char *js_strdup(napi_env env, napi_value v, const char *key)
-{
-	size_t len = 0;
-	char *s;
-	if (napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok) {
-		js_throw(env, key, "a string");
-		return NULL;
-	}
-	s = malloc(len + 1);
-	if (!s) {
-		napi_throw_error(env, NULL, "out of memory");
-		return NULL;
-	}
-	if (napi_get_value_string_utf8(env, v, s, len + 1, &len) != napi_ok) {
-		free(s);
-		js_throw(env, key, "a string");
-		return NULL;
-	}
-	return s;
-}
-
-/* into a fixed buffer (names, fields): NULL-terminated, truncated if long */
-static int js_strbuf(napi_env env, napi_value o, const char *key, char *buf, size_t cap)
-{
-	napi_value v;
-	size_t len = 0;
-	if (!js_prop(env, o, key, &v) || napi_get_value_string_utf8(env, v, buf, cap, &len) != napi_ok)
-		return js_throw(env, key, "a string");
-	return 1;
-}
-
-static int js_array(napi_env env, napi_value o, const char *key, napi_value *arr, uint32_t *len)
-{
-	bool is_array = false;
-	if (!js_prop(env, o, key, arr) || napi_is_array(env, *arr, &is_array) != napi_ok || !is_array ||
-	    napi_get_array_length(env, *arr, len) != napi_ok)
-		return js_throw(env, key, "an array");
-	return 1;
-}
-
-static int js_elem(napi_env env, napi_value arr, uint32_t i, napi_value *v)
-{
-	if (napi_get_element(env, arr, i, v) != napi_ok) {
-		napi_throw_error(env, NULL, "cannot read LaunchPlan.seccomp");
-		return 0;
-	}
-	return 1;
-}
+static const struct rd_field arg_fields[] = {
+	F_INT(struct scmp_arg_cmp, "index", arg, 0, 5),
+	F_INT(struct scmp_arg_cmp, "op", op, 1, SCMP_CMP_MASKED_EQ),
+	F_BIG(struct scmp_arg_cmp, "value", datum_a),
+	F_BIG(struct scmp_arg_cmp, "valueTwo", datum_b),
+};
 
 static void build_failed(struct seccomp_prep *s, int err, const char *field, const char *what, const char *name)
 {
@@ -193,29 +113,43 @@ out:
 	return rc;
 }
 
-static int add_rules(napi_env env, napi_value rules, uint32_t nrules, scmp_filter_ctx ctx, struct seccomp_prep *s)
+/* one rule's condition list into cmp[6]; the count, or -1 (thrown) */
+static int read_conditions(struct rd *r, napi_value rule, struct scmp_arg_cmp *cmp)
 {
-	uint32_t i, j, nargs;
+	uint32_t nargs, j;
+	napi_value args = rd_array(r, rule, "args", 6, &nargs);
+	memset(cmp, 0, 6 * sizeof(*cmp));
+	for (j = 0; r->ok && j < nargs; j++) {
+		struct rd e;
+		napi_value a;
+		rd_enter(r, &e, "args", j);
+		a = rd_object_value(&e, rd_elem(r, args, j), "", 0, NULL);
+		if (a)
+			rd_fields(&e, a, &cmp[j], arg_fields, sizeof(arg_fields) / sizeof(arg_fields[0]));
+		r->ok = e.ok;
+	}
+	return r->ok ? (int)nargs : -1;
+}
+
+static int add_rules(struct rd *r, napi_value rules, uint32_t nrules, scmp_filter_ctx ctx, struct seccomp_prep *s)
+{
+	uint32_t i;
 	for (i = 0; i < nrules && !s->err; i++) {
-		napi_value r, args, a;
+		struct rd e;
+		napi_value rule;
 		char name[128], field[160];
 		struct scmp_arg_cmp cmp[6];
-		int64_t action, nr, index, op;
-		int rc;
-		if (!js_elem(env, rules, i, &r) || !js_strbuf(env, r, "syscall", name, sizeof(name)) ||
-		    !js_strbuf(env, r, "field", field, sizeof(field)) || !js_i64(env, r, "action", &action) ||
-		    !js_array(env, r, "args", &args, &nargs))
-			return 0;
-		if (nargs > 6)
-			return js_throw(env, "rules[].args", "at most 6 conditions");
-		memset(cmp, 0, sizeof(cmp));
-		for (j = 0; j < nargs; j++) {
-			if (!js_elem(env, args, j, &a) || !js_i64(env, a, "index", &index) || !js_i64(env, a, "op", &op) ||
-			    !js_u64(env, a, "value", &cmp[j].datum_a) || !js_u64(env, a, "valueTwo", &cmp[j].datum_b))
-				return 0;
-			cmp[j].arg = (unsigned int)index;
-			cmp[j].op = (enum scmp_compare)op;
-		}
+		int64_t action, nr;
+		int rc, nargs;
+		rd_enter(r, &e, "rules", i);
+		rule = rd_object_value(&e, rd_elem(r, rules, i), "", 0, NULL);
+		if (!rule || !rd_strbuf(&e, rule, "syscall", name, sizeof(name)) ||
+		    !rd_strbuf(&e, rule, "field", field, sizeof(field)))
+			return r->ok = 0;
+		action = rd_int(&e, rule, "action", 0, U32);
+		nargs = read_conditions(&e, rule, cmp);
+		if (nargs < 0)
+			return r->ok = 0;
 		/* as runc: a name this libseccomp does not know is a syscall this
 		 * kernel cannot have, so there is nothing to filter. Names of other
 		 * architectures resolve to pseudo numbers libseccomp maps per arch. */
@@ -225,74 +159,86 @@ static int add_rules(napi_env env, napi_value rules, uint32_t nrules, scmp_filte
 			continue;
 		}
 		/* not _exact: libseccomp may rewrite a rule for an arch (socketcall on x86) */
-		rc = seccomp_rule_add_array(ctx, (uint32_t)action, (int)nr, nargs, cmp);
+		rc = seccomp_rule_add_array(ctx, (uint32_t)action, (int)nr, (unsigned int)nargs, cmp);
 		if (rc < 0)
 			build_failed(s, -rc, field, "libseccomp cannot add the rule for", name);
 	}
 	return 1;
 }
 
-int seccomp_prep_from_js(napi_env env, napi_value o, struct seccomp_prep *s)
+/* listenerPath and the three pieces of the state JSON */
+static int read_listener(struct rd *r, napi_value o, struct seccomp_prep *s)
 {
-	napi_valuetype type;
-	napi_value arches, rules, state, v;
-	uint32_t narches, nrules, nstate, i;
-	int64_t def, flags;
-	int binary_tree = 0, ok = 0, rc;
-	scmp_filter_ctx ctx = NULL;
-
-	memset(s, 0, sizeof(*s));
-	if (napi_typeof(env, o, &type) != napi_ok)
-		return js_throw(env, "", "an object or null");
-	if (type == napi_null || type == napi_undefined)
-		return 1;
-	if (type != napi_object)
-		return js_throw(env, "", "an object or null");
-	if (!js_i64(env, o, "defaultAction", &def) || !js_i64(env, o, "flags", &flags) ||
-	    !js_bool(env, o, "early", &s->early) || !js_bool(env, o, "binaryTree", &binary_tree) ||
-	    !js_array(env, o, "arches", &arches, &narches) || !js_array(env, o, "rules", &rules, &nrules) ||
-	    !js_array(env, o, "listenerState", &state, &nstate) || !js_prop(env, o, "listenerPath", &v))
-		return 0;
-	s->listener_path = js_strdup(env, v, "listenerPath");
-	if (!s->listener_path)
+	uint32_t nstate, i;
+	napi_value state = rd_array(r, o, "listenerState", 3, &nstate);
+	s->listener_path = rd_str(r, o, "listenerPath", 107); /* sun_path */
+	if (!r->ok)
 		return 0;
 	if (s->listener_path[0] && nstate != 3)
-		return js_throw(env, "listenerState", "three strings");
-	for (i = 0; i < nstate && i < 3; i++) {
-		if (!js_elem(env, state, i, &v))
-			return 0;
-		s->state[i] = js_strdup(env, v, "listenerState");
-		if (!s->state[i])
-			return 0;
-	}
+		return rd_fail(r, "listenerState", "must be three strings");
+	for (i = 0; r->ok && i < nstate; i++)
+		s->state[i] = rd_str_value(r, rd_elem(r, state, i), "listenerState[]", 0);
+	return r->ok;
+}
 
-	s->flags = (unsigned int)flags;
-	for (i = 0; i < 32; i++) {
-		unsigned long bit = 1UL << i;
-		if ((s->flags & bit) && (bit & ADVISORY_FLAGS) && !flag_supported(bit))
-			s->flags &= ~(unsigned int)bit;
-	}
+/* a filter built before (runts keeps them by the plan's hash) comes as BPF:
+ * libseccomp has nothing to do. 1 when there was one. */
+static int read_prebuilt(struct rd *r, napi_value o, struct seccomp_prep *s)
+{
+	napi_value v;
+	bool is_buffer = false;
+	void *data = NULL;
+	size_t bytes = 0;
+	if (napi_get_named_property(r->env, o, "prebuilt", &v) != napi_ok ||
+	    napi_is_buffer(r->env, v, &is_buffer) != napi_ok || !is_buffer)
+		return 0;
+	if (napi_get_buffer_info(r->env, v, &data, &bytes) != napi_ok || bytes == 0 ||
+	    bytes % sizeof(struct sock_filter) != 0 || bytes / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return rd_fail(r, "prebuilt", "must be BPF instructions"), 1;
+	s->insns = malloc(bytes);
+	if (!s->insns)
+		return rd_fail(r, "prebuilt", "cannot be copied: out of memory"), 1;
+	memcpy(s->insns, data, bytes);
+	s->len = (unsigned short)(bytes / sizeof(struct sock_filter));
+	return 1;
+}
 
-	/* a filter built before (runts keeps them by the plan's hash) comes as
-	 * BPF: libseccomp has nothing to do */
-	if (napi_get_named_property(env, o, "prebuilt", &v) == napi_ok) {
-		bool is_buffer = false;
-		void *data = NULL;
-		size_t bytes = 0;
-		if (napi_is_buffer(env, v, &is_buffer) == napi_ok && is_buffer) {
-			if (napi_get_buffer_info(env, v, &data, &bytes) != napi_ok || bytes == 0 ||
-			    bytes % sizeof(struct sock_filter) != 0 || bytes / sizeof(struct sock_filter) > BPF_MAXINSNS)
-				return js_throw(env, "prebuilt", "BPF instructions");
-			s->insns = malloc(bytes);
-			if (!s->insns)
-				return js_throw(env, "prebuilt", "allocatable");
-			memcpy(s->insns, data, bytes);
-			s->len = (unsigned short)(bytes / sizeof(struct sock_filter));
+/* 0 with an exception pending; 1, with s->err set when libseccomp refused */
+static int add_arches(struct rd *r, napi_value o, scmp_filter_ctx ctx, struct seccomp_prep *s)
+{
+	uint32_t narches, i;
+	napi_value arches = rd_array(r, o, "arches", 64, &narches);
+	for (i = 0; r->ok && i < narches; i++) {
+		struct rd e;
+		char field[160];
+		int64_t token;
+		int rc;
+		napi_value a;
+		rd_enter(r, &e, "arches", i);
+		a = rd_object_value(&e, rd_elem(r, arches, i), "", 0, NULL);
+		token = rd_int(&e, a, "token", 0, U32);
+		if (!rd_strbuf(&e, a, "field", field, sizeof(field)))
+			return r->ok = 0;
+		rc = seccomp_arch_add(ctx, (uint32_t)token);
+		/* EEXIST: the native arch, present from seccomp_init */
+		if (rc < 0 && rc != -EEXIST) {
+			build_failed(s, -rc, field, "this libseccomp cannot build filters for the architecture", NULL);
 			return 1;
 		}
 	}
+	return r->ok;
+}
 
-	ctx = seccomp_init((uint32_t)def);
+/* defaultAction, the architectures and the rules into BPF */
+static int build_filter(struct rd *r, napi_value o, uint32_t def, int binary_tree, struct seccomp_prep *s)
+{
+	uint32_t nrules;
+	napi_value rules = rd_array(r, o, "rules", 1u << 16, &nrules);
+	scmp_filter_ctx ctx;
+	int rc, ok = 0;
+	if (!r->ok)
+		return 0;
+	ctx = seccomp_init(def);
 	if (!ctx) {
 		build_failed(s, EINVAL, "/linux/seccomp/defaultAction", "libseccomp refuses the default action", NULL);
 		return 1;
@@ -301,30 +247,17 @@ int seccomp_prep_from_js(napi_env env, napi_value o, struct seccomp_prep *s)
 	 * plan's business (process.noNewPrivileges) */
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) {
 		build_failed(s, -rc, "/linux/seccomp", "libseccomp attribute", "CTL_NNP");
+		ok = 1;
 		goto out;
 	}
 	/* faster lookups for long profiles; older libseccomp lacks it, which is fine */
 	if (binary_tree)
 		(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-
-	for (i = 0; i < narches; i++) {
-		napi_value a;
-		int64_t token;
-		char field[160];
-		if (!js_elem(env, arches, i, &a) || !js_i64(env, a, "token", &token) ||
-		    !js_strbuf(env, a, "field", field, sizeof(field)))
-			goto out;
-		rc = seccomp_arch_add(ctx, (uint32_t)token);
-		/* EEXIST: the native arch, present from seccomp_init */
-		if (rc < 0 && rc != -EEXIST) {
-			build_failed(s, -rc, field, "this libseccomp cannot build filters for the architecture", NULL);
-			ok = 1;
-			goto out;
-		}
-	}
-	if (!add_rules(env, rules, nrules, ctx, s))
+	if (!add_arches(r, o, ctx, s))
 		goto out;
 	ok = 1;
+	if (s->err || !add_rules(r, rules, nrules, ctx, s))
+		goto out;
 	if (s->err)
 		goto out;
 	rc = export_bpf(ctx, s);
@@ -332,7 +265,38 @@ int seccomp_prep_from_js(napi_env env, napi_value o, struct seccomp_prep *s)
 		build_failed(s, -rc, "/linux/seccomp", "export the filter as BPF", NULL);
 out:
 	seccomp_release(ctx);
-	return ok;
+	return ok && r->ok;
+}
+
+int seccomp_prep_from_js(napi_env env, napi_value o, struct seccomp_prep *s)
+{
+	struct rd r;
+	napi_valuetype t;
+	int binary_tree, i;
+	int64_t def, flags;
+
+	memset(s, 0, sizeof(*s));
+	rd_init(&r, env, "LaunchPlan.seccomp");
+	if (napi_typeof(env, o, &t) != napi_ok || (t != napi_null && t != napi_undefined && t != napi_object))
+		return rd_fail(&r, "", "must be an object or null");
+	if (t != napi_object)
+		return 1; /* no filter */
+	def = rd_int(&r, o, "defaultAction", 0, U32);
+	flags = rd_int(&r, o, "flags", 0, U32);
+	s->early = rd_bool(&r, o, "early");
+	binary_tree = rd_bool(&r, o, "binaryTree");
+	if (!read_listener(&r, o, s))
+		return 0;
+
+	s->flags = (unsigned int)flags;
+	for (i = 0; i < 32; i++) {
+		unsigned long bit = 1UL << i;
+		if ((s->flags & bit) && (bit & ADVISORY_FLAGS) && !flag_supported(bit))
+			s->flags &= ~(unsigned int)bit;
+	}
+	if (read_prebuilt(&r, o, s))
+		return r.ok;
+	return build_filter(&r, o, (uint32_t)def, binary_tree, s);
 }
 
 void seccomp_prep_free(struct seccomp_prep *s)

@@ -349,6 +349,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     exec: false,
     // runc names it after the container: _ses.<id>
     sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
+    chroot: '',
     preserveFds: input.preserveFds,
     attrs,
     ...procPart,

@@ -55,6 +55,8 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
     // the container's own session keyring, joined by name as runc's setns
     // init does: an exec'd process must not hold the caller's keys
     sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
+    // a container without a mount namespace was only chrooted: so is the new process
+    chroot: joins.some((j) => j.type === 'mount') ? '' : input.rootfs,
     preserveFds: input.preserveFds,
     attrs,
     ...processPlan(input.process, spec, input),

@@ -145,6 +145,8 @@ export interface LaunchPlan {
   exec: boolean;
   /** a new session keyring of this name for the container (exec joins the container's by name; "" for none: --no-new-keyring) */
   sessionKeyring: string;
+  /** exec into a container without a mount namespace: the root to chroot to ("" otherwise) */
+  chroot: string;
 
   /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
   terminal: boolean;

@@ -1,0 +1,74 @@
+/* Stage 2: the container's init, from its cgroup placement to execve. The
+ * order of the steps is decided here, in C, because it follows from the
+ * kernel (docs/DESIGN.md, "Where decisions are made"): each step needs what
+ * the one before made (the cgroup namespace needs the cgroup, the mounts the
+ * namespaces, the user change comes after what needs capabilities, seccomp
+ * as late as the profile allows) and the plan only says what to do. */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "child.h"
+
+/* the root file system: made (create), or joined (exec) */
+static void enter_root(const struct plan *p)
+{
+	if (p->exec)
+		join_container_root(p);
+	else if (p->ns.clone_flags & CLONE_NEWNS)
+		setup_rootfs(p);
+	else
+		chroot_without_mount_ns(p);
+}
+
+/* execCPUAffinity.final: now that the init sits in the container's cgroup */
+static void set_final_affinity(const struct plan_process *pr)
+{
+	if (pr->attrs.naff_final &&
+	    sched_setaffinity(0, (size_t)pr->attrs.naff_final * sizeof(uint64_t), (cpu_set_t *)pr->attrs.aff_final) < 0)
+		fail("set final CPU affinity", "", errno);
+}
+
+void init_stage2(const struct plan *p)
+{
+	const struct plan_process *pr = &p->proc;
+	const char *exe;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		fail("set parent death signal", "", errno);
+	expect(SYNC_GO, "wait for cgroup placement");
+	if ((p->ns.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		fail("create cgroup namespace", "", errno);
+	enter_root(p);
+	if (!p->exec)
+		set_hostname(&p->ns);
+	set_rlimits(pr);
+	/* without no_new_privs the kernel takes a filter only from a holder of
+	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
+	if (pr->seccomp.insns && pr->seccomp.early)
+		load_seccomp(pr);
+	join_session_keyring(pr);
+	apply_attrs(pr);
+	set_user_and_caps(pr, &p->ns);
+	set_umask_and_cwd(pr, p->scratch);
+	if (pr->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fail("set no_new_privs", "", errno);
+	exe = find_executable(pr, p->scratch);
+	set_final_affinity(pr);
+	/* from here on the runtime may exit: the init must outlive it */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		fail("clear parent death signal", "", errno);
+	/* as late as possible, so the profile need not allow the runtime's own
+	 * set-up; still before READY and the fifo wait, so a notify fd reaches the
+	 * agent during create and a load error fails create (docs/DESIGN.md) */
+	if (pr->seccomp.insns && !pr->seccomp.early)
+		load_seccomp(pr);
+	send_msg(SYNC_READY, 0, 0, "", "");
+	close(g_sync);
+	if (g_fifo >= 0)
+		wait_for_start(g_fifo);
+	exec_container_process(exe, pr);
+}

@@ -1,0 +1,20 @@
+/* The addon's N-API module: each part registers its functions. */
+#ifndef RUNTS_MODULE_H
+#define RUNTS_MODULE_H
+
+#include <node_api.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+void spawn_register(napi_env env, napi_value exports);   /* spawn.c */
+void process_register(napi_env env, napi_value exports); /* process.c */
+void bpf_register(napi_env env, napi_value exports);     /* bpf.c */
+void seccomp_register(napi_env env, napi_value exports); /* seccomp.c */
+void rootread_register(napi_env env, napi_value exports); /* rootread.c */
+
+/* plan.c: the LaunchPlan into C memory (0 with an exception pending) */
+int plan_from_js(napi_env env, napi_value o, struct plan *p);
+void plan_free(struct plan *p);
+
+#endif

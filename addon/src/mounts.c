@@ -1,0 +1,185 @@
+/* The mounts of plan.rootfs.mounts, each onto a destination resolved inside
+ * the rootfs and reached through /proc/self/fd/N: plain and bind mounts,
+ * idmapped binds (the new mount API), tmpfs with tmpcopyup, propagation and
+ * recursive mount attributes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "util.h"
+
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+
+/* A bind mount whose ids go through a user namespace (mount uidMappings /
+ * gidMappings): a detached copy of the source tree is idmapped, then moved
+ * onto the destination (the new mount API; mount(2) cannot do it). */
+static void idmapped_bind(const struct plan_mount *m, int target_fd)
+{
+	struct mount_attr attr;
+	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		fail("open_tree for idmapped mount", m->source, errno);
+	memset(&attr, 0, sizeof(attr));
+	attr.attr_set = MOUNT_ATTR_IDMAP;
+	attr.userns_fd = (uint64_t)m->userns_fd;
+	/* "ridmap": every mount of the copied tree; "idmap": its top only */
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->idmap_recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		fail("idmap mount", m->destination, errno);
+	if (syscall(SYS_move_mount, tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		fail("move idmapped mount", m->destination, errno);
+	close(tree);
+}
+
+#ifndef SYS_getdents64
+#define SYS_getdents64 217
+#endif
+
+struct dirent64_raw {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* tmpcopyup: copies the tree under `from` into `to` (both directory fds),
+ * keeping modes and owners; symlinks are copied as links, never followed.
+ * No allocation: getdents64 into a stack buffer, one level per call. */
+static void copy_tree(int from, int to, const char *dest, int depth)
+{
+	char buf[2048], lnk[PATH_MAX];
+	long n;
+	if (depth > 64)
+		fail("tmpcopyup: directory tree too deep", dest, ELOOP);
+	while ((n = syscall(SYS_getdents64, from, buf, sizeof(buf))) > 0) {
+		long off;
+		for (off = 0; off < n;) {
+			struct dirent64_raw *d = (struct dirent64_raw *)(buf + off);
+			const char *name = d->d_name;
+			struct stat st;
+			off += d->d_reclen;
+			if (!strcmp(name, ".") || !strcmp(name, ".."))
+				continue;
+			if (fstatat(from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				fail("tmpcopyup: stat", dest, errno);
+			if (S_ISDIR(st.st_mode)) {
+				int a, b;
+				if (mkdirat(to, name, st.st_mode & 07777) < 0 && errno != EEXIST)
+					fail("tmpcopyup: mkdir", dest, errno);
+				a = openat(from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				b = openat(to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (a < 0 || b < 0)
+					fail("tmpcopyup: open directory", dest, errno);
+				copy_tree(a, b, dest, depth + 1);
+				if (fchown(b, st.st_uid, st.st_gid) < 0 || fchmod(b, st.st_mode & 07777) < 0)
+					fail("tmpcopyup: chown", dest, errno);
+				close(a);
+				close(b);
+			} else if (S_ISREG(st.st_mode)) {
+				int a = openat(from, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				int b = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st.st_mode & 07777);
+				ssize_t r;
+				if (a < 0 || b < 0)
+					fail("tmpcopyup: open file", dest, errno);
+				while ((r = read(a, lnk, sizeof(lnk))) > 0)
+					if (write(b, lnk, (size_t)r) != r)
+						fail("tmpcopyup: write", dest, errno);
+				if (r < 0)
+					fail("tmpcopyup: read", dest, errno);
+				if (fchown(b, st.st_uid, st.st_gid) < 0 || fchmod(b, st.st_mode & 07777) < 0)
+					fail("tmpcopyup: chown", dest, errno);
+				close(a);
+				close(b);
+			} else if (S_ISLNK(st.st_mode)) {
+				ssize_t r = readlinkat(from, name, lnk, sizeof(lnk) - 1);
+				if (r < 0)
+					fail("tmpcopyup: readlink", dest, errno);
+				lnk[r] = 0;
+				if (symlinkat(lnk, to, name) < 0 || fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+					fail("tmpcopyup: symlink", dest, errno);
+			} else {
+				if (mknodat(to, name, st.st_mode, st.st_rdev) < 0 ||
+				    fchownat(to, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+					fail("tmpcopyup: mknod", dest, errno);
+			}
+		}
+	}
+	if (n < 0)
+		fail("tmpcopyup: read directory", dest, errno);
+}
+
+void do_mount(int rootfd, const struct plan_mount *m)
+{
+	int below = -1; /* tmpcopyup: the directory the tmpfs will cover */
+	char target[FD_PATH_LEN];
+	int fd;
+	const char *src = m->source[0] ? m->source : NULL;
+	int is_bind = (m->flags & MS_BIND) != 0;
+
+	if (!is_bind && (!strcmp(m->fstype, "proc") || !strcmp(m->fstype, "sysfs"))) {
+		/* procfs/sysfs only on a real directory: a symlinked /proc in the
+		 * image must not redirect it (CVE-2019-16884, CVE-2019-19921) */
+		const char *rel = m->destination;
+		while (*rel == '/')
+			rel++;
+		fd = (int)openat2_in(rootfd, *rel ? rel : ".", O_PATH | O_CLOEXEC,
+				     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+		if (fd < 0 && errno == ELOOP)
+			fail("mount destination is a symlink", m->destination, ELOOP);
+		if (fd >= 0)
+			close(fd);
+	}
+
+	fd = mkpath_in_root(rootfd, m->destination, m->is_file, "create mount destination");
+	fd_path(target, fd);
+	if (m->tmpcopyup) {
+		below = open_in_root(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+		if (below < 0)
+			fail("tmpcopyup: open", m->destination, errno);
+	}
+	if (m->userns_fd >= 0) {
+		idmapped_bind(m, fd);
+	} else if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0) {
+		fail(m->fstype[0] && !is_bind ? "mount" : "bind mount", m->destination, errno);
+	}
+	/* the fd names the directory under the mount: reopen to reach the mount */
+	close(fd);
+	if (below >= 0) {
+		int top = open_in_root(rootfd, m->destination, O_RDONLY | O_DIRECTORY);
+		if (top < 0)
+			fail("tmpcopyup: open", m->destination, errno);
+		copy_tree(below, top, m->destination, 0);
+		close(top);
+		close(below);
+	}
+	fd = open_in_root(rootfd, m->destination, O_PATH);
+	if (fd < 0)
+		fail("open mount", m->destination, errno);
+	fd_path(target, fd);
+	if (is_bind && m->remount_flags &&
+	    mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | m->remount_flags, NULL) < 0)
+		fail("remount bind mount", m->destination, errno);
+	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
+		fail("set mount propagation", m->destination, errno);
+	if (m->rec_attr_set || m->rec_attr_clear) {
+		struct mount_attr attr;
+		memset(&attr, 0, sizeof(attr));
+		attr.attr_set = m->rec_attr_set;
+		attr.attr_clr = m->rec_attr_clear;
+		if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+			fail("set recursive mount options", m->destination, errno);
+	}
+	close(fd);
+}
