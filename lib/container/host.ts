@@ -223,7 +223,13 @@ const real: Host = {
       fs.closeSync(fd);
     }
   },
-  mkfifo: native.mkfifo,
+  mkfifo(file, mode) {
+    const rc = native.mkfifo(file, mode);
+    if (rc < 0) return rc;
+    // exactly `mode` (the exec fifo: 0600), whatever the umask took away
+    fs.chmodSync(file, mode);
+    return 0;
+  },
   releaseFifo(file) {
     let fd: number;
     try {
@@ -251,10 +257,26 @@ const real: Host = {
   writePidFile(file, pid) {
     const abs = path.resolve(file);
     const tmp = path.join(path.dirname(abs), `.${path.basename(abs)}.tmp`);
+    // the name is predictable and the directory may be writable by others: a
+    // link or file planted there is removed (unlink does not follow), never
+    // written through; the new file is made by this open alone
+    const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+    let fd: number;
     try {
-      fs.writeFileSync(tmp, String(pid), { mode: 0o644 });
+      try {
+        fd = fs.openSync(tmp, flags, 0o644);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        fs.unlinkSync(tmp);
+        fd = fs.openSync(tmp, flags, 0o644);
+      }
     } catch (e) {
       throw new RuntsError(`open ${tmp}: ${errnoText(e)}`);
+    }
+    try {
+      fs.writeSync(fd, String(pid));
+    } finally {
+      fs.closeSync(fd);
     }
     try {
       fs.renameSync(tmp, abs);

@@ -145,7 +145,7 @@ export function create(store: Store, o: CreateOptions): Created {
   let pid = 0;
   try {
     const fifo = store.fifoPath(o.id);
-    const rc = store.host.mkfifo(fifo, 0o622);
+    const rc = store.host.mkfifo(fifo, 0o600);
     if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: errnoName(-rc) }) }, 'setup');
     placeCgroups(store, b, o, (p) => (placement = p));
     const plan = initPlan(store, b, o, fifo, placement!);

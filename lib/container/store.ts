@@ -58,8 +58,10 @@ export class Store {
   /** Claims the id; throws runc's error when it is taken. */
   claim(id: string): void {
     validateId(id);
-    this.host.state.mkdirp(this.root, 0o711);
-    if (!this.host.state.mkdirExclusive(this.dir(id), 0o711)) throw new ContainerExists(id);
+    // runc makes --root 0700; <root>/<id> is 0700 too (runc: 0711): nothing
+    // in there is for anyone but the runtime's user
+    this.host.state.mkdirp(this.root, 0o700);
+    if (!this.host.state.mkdirExclusive(this.dir(id), 0o700)) throw new ContainerExists(id);
   }
 
   /** true while the id's directory exists: a container, or a create under way */
