@@ -23,7 +23,8 @@
         "src/console.c",
         "src/credentials.c",
         "src/exec.c",
-        "src/rootread.c"
+        "src/rootread.c",
+        "src/sealed_exec.c"
       ],
       "cflags": [
         "-std=gnu11",
@@ -38,6 +39,16 @@
       ],
       "libraries": [
         "-lseccomp"
+      ],
+      "include_dirs": ["<(INTERMEDIATE_DIR)"],
+      "actions": [
+        {
+          "action_name": "sealed_exec_helper",
+          "inputs": ["helper/exec-helper.c", "helper/exec-helper.h", "helper/embed.sh"],
+          "outputs": ["<(INTERMEDIATE_DIR)/sealed_exec_helper.h"],
+          "action": ["sh", "helper/embed.sh", "<(INTERMEDIATE_DIR)/sealed_exec_helper.h"],
+          "message": "building the sealed exec helper"
+        }
       ]
     }
   ]

@@ -1,0 +1,157 @@
+/* Starting the container's process through the sealed exec helper.
+ *
+ * Why: the init and the exec child are forks of the runtime, so their
+ * /proc/<pid>/exe is the host binary that runs runts (node, or a compiled
+ * runts). An execve of the container's program from there lets a
+ * `#!/proc/self/exe` script run that host binary as its interpreter, inside
+ * the container, as its root, and write it once no runtime process holds it
+ * busy (CVE-2019-5736). Instead the child execs the helper, copied into a
+ * memfd that is sealed against any change: from that execve on, every
+ * /proc/<pid>/exe the container can reach is that memfd, its own copy, and
+ * the helper, run as an interpreter, refuses (exec-helper.c).
+ *
+ * Why a helper and not runc's way (re-executing the runtime itself from a
+ * sealed copy): runts' binary is node (~100 MB) or a Bun executable; copying
+ * it per container costs more than the whole create, and a re-executed node
+ * would have to boot before it could execve. The helper is ~1 KB.
+ *
+ * Runs in the forked child: raw system calls only, no malloc, no stdio. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/memfd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "../helper/exec-helper.h"
+#include "sealed_exec.h"
+#include "sealed_exec_helper.h" /* generated: the helper's bytes (embed.sh) */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC 0x0020
+#endif
+#ifndef SYS_execveat
+#define SYS_execveat 322
+#endif
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+static int make_memfd(void)
+{
+	/* MFD_EXEC (Linux 6.3): without it a vm.memfd_noexec=1 host makes the
+	 * memfd non-executable; older kernels refuse the flag (EINVAL) */
+	long fd = syscall(SYS_memfd_create, "runts-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_memfd_create, "runts-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	/* never 0..2: the console set-up dup2()s the pty onto those */
+	if (fd < 3) {
+		int high = fcntl((int)fd, F_DUPFD_CLOEXEC, 3);
+		int e = errno;
+		close((int)fd);
+		if (high < 0)
+			return -e;
+		fd = high;
+	}
+	return (int)fd;
+}
+
+static int fill_and_seal(int fd)
+{
+	size_t done = 0;
+	while (done < SEALED_EXEC_HELPER_SIZE) {
+		ssize_t n = write(fd, sealed_exec_helper + done, SEALED_EXEC_HELPER_SIZE - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	/* no write, no resize, no chmod, and no more seal changes; F_SEAL_EXEC
+	 * is Linux 6.3, refused (EINVAL) before */
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_EXEC | F_SEAL_SEAL) < 0) {
+		if (errno != EINVAL)
+			return -errno;
+		if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
+{
+	size_t argc = 0, i, page = 4096;
+	void *mem;
+	int rc;
+
+	se->fd = -1;
+	se->argv = NULL;
+	se->argv_len = 0;
+	while (argv[argc])
+		argc++;
+	/* marker, path, argv..., NULL; argc is bounded by the plan the parent
+	 * built from a JS array, far below SIZE_MAX / sizeof(char *) */
+	se->argv_len = ((argc + 3) * sizeof(char *) + page - 1) / page * page;
+	mem = mmap(NULL, se->argv_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	se->argv = mem;
+	se->argv[0] = (char *)SEALED_EXEC_MARKER;
+	se->argv[1] = NULL; /* the resolved path, set by sealed_exec_run */
+	for (i = 0; i <= argc; i++)
+		se->argv[2 + i] = argv[i];
+
+	se->fd = make_memfd();
+	if (se->fd < 0)
+		return se->fd;
+	rc = fill_and_seal(se->fd);
+	if (rc < 0) {
+		close(se->fd);
+		se->fd = -1;
+	}
+	return rc;
+}
+
+/* "/proc/self/fd/<fd>" */
+static void proc_fd_path(char *buf, int fd)
+{
+	static const char prefix[] = "/proc/self/fd/";
+	char digits[12];
+	int n = 0;
+	size_t i;
+	unsigned int v = (unsigned int)fd;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < sizeof(prefix) - 1; i++)
+		buf[i] = prefix[i];
+	while (n > 0)
+		buf[i++] = digits[--n];
+	buf[i] = 0;
+}
+
+void sealed_exec_run(const struct sealed_exec *se, const char *path, char *const envp[], int via_proc)
+{
+	char procpath[32];
+	se->argv[1] = (char *)path;
+	proc_fd_path(procpath, se->fd);
+	/* The memfd is close-on-exec: the helper (and so the container) never
+	 * has it. execveat of an O_CLOEXEC fd works for an ELF binary; only a
+	 * script would lose the fd its interpreter needs. */
+	if (via_proc)
+		(void)execve(procpath, se->argv, envp);
+	(void)syscall(SYS_execveat, se->fd, "", se->argv, envp, AT_EMPTY_PATH);
+	if (!via_proc)
+		(void)execve(procpath, se->argv, envp);
+	{
+		static const char msg[] = "runts: cannot start the container process through the sealed exec helper\n";
+		(void)!write(2, msg, sizeof(msg) - 1);
+	}
+	_exit(127);
+}

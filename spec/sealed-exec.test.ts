@@ -1,0 +1,151 @@
+// CVE-2019-5736: no process the container can see or become has a host
+// binary as its exe. The container's process is started through a sealed
+// memfd helper (addon/src/sealed_exec.c, addon/helper/exec-helper.c), so an
+// entrypoint `#!/proc/self/exe` finds that helper, which refuses to run as an
+// interpreter, and never the runtime's binary.
+//
+// The attack needs the runtime's binary to be able to run in the container:
+// the rootfs gets the host node's shared libraries (bound read-only at the
+// paths ldd names), and the entrypoint is JavaScript. The runtime runs from a
+// throwaway copy of node, so a successful attack corrupts only that copy.
+import t from 'tap';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as crypto from 'node:crypto';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { Sandbox, RUNTS, Json, eventually, readState } from './lib/harness';
+
+const NODE = fs.realpathSync(execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim());
+
+/** what a JS file run by the host binary prints: the proof that it ran */
+const RAN = 'host binary ran as';
+
+/** the JavaScript entrypoint: prints its exe and tries to open it for writing;
+ * with `later` it leaves a shell behind that writes the binary once free */
+const ENTRY = `#!/proc/self/exe
+const fs = require('fs');
+const exe = fs.readlinkSync('/proc/self/exe');
+let open = 'not tried';
+try {
+  fs.writeSync(fs.openSync('/proc/self/exe', fs.constants.O_WRONLY), 'x');
+  open = 'wrote it';
+} catch (e) {
+  open = e.code;
+}
+console.log('${RAN} ' + exe + ' (open O_WRONLY: ' + open + ')');
+if (process.argv[2] === 'later') {
+  // holds the binary through /proc/<node's pid>/exe, and writes it when no
+  // process runs it any more (after this one and the runtime have exited)
+  const script = 'exec 3</proc/$PPID/exe || { echo no-open > /tmp/result; exit; }; i=0; ' +
+    'while [ $i -lt 300 ]; do if (printf x 1<>/proc/self/fd/3) 2>/dev/null; then echo wrote > /tmp/result; exit; fi; ' +
+    'i=$((i+1)); usleep 100000; done; echo busy > /tmp/result';
+  require('child_process').spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+}
+`;
+
+function sha256(file: string): string {
+  return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+
+/** read-only binds of the libraries the host's node needs, at ldd's paths */
+function nodeLibraryMounts(): Json[] {
+  const ldd = execFileSync('ldd', [NODE], { encoding: 'utf8' });
+  const libs = [...ldd.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
+  return libs.map((lib) => ({ destination: lib, type: 'bind', source: fs.realpathSync(lib), options: ['bind', 'ro'] }));
+}
+
+/** a copy of the runtime's binary and a launcher that runs runts with it */
+function runtimeCopy(s: Sandbox): { binary: string; launcher: string; sum: string } {
+  const dir = path.join(s.dir, 'copy');
+  fs.mkdirSync(dir);
+  const binary = path.join(dir, 'node');
+  fs.copyFileSync(NODE, binary);
+  fs.chmodSync(binary, 0o755);
+  const launcher = path.join(dir, 'runts');
+  fs.writeFileSync(launcher, `#!/bin/sh\nexec ${binary} ${RUNTS} "$@"\n`, { mode: 0o755 });
+  return { binary, launcher, sum: sha256(binary) };
+}
+
+function runWith(launcher: string, s: Sandbox, args: string[]) {
+  const r = spawnSync(launcher, ['--root', s.root, ...args], { encoding: 'utf8', input: '', timeout: 30000 });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+function attackBundle(s: Sandbox, args: string[]): string {
+  const b = s.bundle(
+    (c) => {
+      c.root.readonly = false;
+      c.mounts.push(...nodeLibraryMounts());
+      c.process.args = args;
+    },
+    { copyRootfs: true },
+  );
+  fs.writeFileSync(path.join(b, 'rootfs', 'entry'), ENTRY, { mode: 0o755 });
+  return b;
+}
+
+t.test('the host rootfs libraries let node run in the test container (the attack is possible)', async (t) => {
+  // without this, the tests below would pass for the wrong reason
+  const s = new Sandbox(t);
+  const b = attackBundle(s, ['/bin/true']);
+  fs.copyFileSync(NODE, path.join(b, 'rootfs', 'node'));
+  const cfg = JSON.parse(fs.readFileSync(path.join(b, 'config.json'), 'utf8'));
+  cfg.process.args = ['/node', '-e', 'console.log("node runs here")'];
+  fs.writeFileSync(path.join(b, 'config.json'), JSON.stringify(cfg));
+  const r = s.run(['run', '-b', b, 'noderuns']);
+  t.equal(r.code, 0, r.stderr);
+  t.equal(r.stdout, 'node runs here\n');
+});
+
+t.test('run: a #!/proc/self/exe entrypoint never runs the host binary, which stays intact', async (t) => {
+  const s = new Sandbox(t);
+  const copy = runtimeCopy(s);
+  const b = attackBundle(s, ['/entry']);
+  try {
+    const r = runWith(copy.launcher, s, ['run', '-b', b, 'selfexe']);
+    t.notMatch(r.stdout, RAN, 'the host binary did not run');
+    t.equal(r.code, 127, 'the helper refuses to be the interpreter');
+    t.match(r.stderr, 'refuses to run as an interpreter');
+    t.equal(sha256(copy.binary), copy.sum, 'the runtime binary is byte-identical');
+  } finally {
+    s.run(['delete', '--force', 'selfexe']);
+  }
+});
+
+t.test('exec: a #!/proc/self/exe program never runs the host binary, which no process can write later', async (t) => {
+  const s = new Sandbox(t);
+  const copy = runtimeCopy(s);
+  const b = attackBundle(s, ['sleep', '300']);
+  try {
+    const c = runWith(copy.launcher, s, ['run', '-d', '-b', b, 'victim']);
+    t.equal(c.code, 0, c.stderr);
+    const r = runWith(copy.launcher, s, ['exec', 'victim', '/entry', 'later']);
+    t.notMatch(r.stdout, RAN, 'the host binary did not run');
+    t.equal(r.code, 127, 'the helper refuses to be the interpreter');
+    t.match(r.stderr, 'refuses to run as an interpreter');
+    const result = path.join(b, 'rootfs', 'tmp', 'result');
+    if (r.stdout.includes(RAN)) {
+      // the attack ran: give its writer the chance it waits for
+      await eventually(() => fs.existsSync(result), 40000);
+      t.comment(`writer in the container: ${fs.existsSync(result) ? fs.readFileSync(result, 'utf8').trim() : 'no result'}`);
+    }
+    t.equal(sha256(copy.binary), copy.sum, 'the runtime binary is byte-identical');
+  } finally {
+    s.run(['delete', '--force', 'victim']);
+  }
+});
+
+t.test('the container process and an exec process have their own exe, and no runtime fd', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => (c.process.args = ['sleep', '300']));
+  try {
+    t.equal(s.run(['run', '-d', '-b', b, 'own'], { detached: true }).code, 0);
+    const pid = readState(s, 'own').pid as number;
+    t.equal(fs.readlinkSync(`/proc/${pid}/exe`), '/bin/busybox', 'the init: the image\'s binary (seen from outside its root)');
+    const r = s.run(['exec', 'own', 'sh', '-c', 'readlink /proc/self/exe; ls /proc/self/fd | tr "\\n" " "']);
+    t.equal(r.code, 0, r.stderr);
+    t.equal(r.stdout, '/bin/busybox\n0 1 2 3 ', 'the exec process: the image\'s binary, only stdio (and ls\'s directory)');
+  } finally {
+    s.run(['delete', '--force', 'own']);
+  }
+});
