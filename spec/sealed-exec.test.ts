@@ -66,9 +66,14 @@ function runtimeCopy(s: Sandbox): { binary: string; launcher: string; sum: strin
   return { binary, launcher, sum: sha256(binary) };
 }
 
+/** runts through `launcher`; output through files, as a detached container keeps its stdio */
 function runWith(launcher: string, s: Sandbox, args: string[]) {
-  const r = spawnSync(launcher, ['--root', s.root, ...args], { encoding: 'utf8', input: '', timeout: 30000 });
-  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+  const out = path.join(s.dir, 'copy.out');
+  const err = path.join(s.dir, 'copy.err');
+  const fds = [fs.openSync(out, 'w'), fs.openSync(err, 'w')];
+  const r = spawnSync(launcher, ['--root', s.root, ...args], { stdio: ['ignore', fds[0], fds[1]], timeout: 30000 });
+  fds.forEach((fd) => fs.closeSync(fd));
+  return { code: r.status ?? 128, stdout: fs.readFileSync(out, 'utf8'), stderr: fs.readFileSync(err, 'utf8') };
 }
 
 function attackBundle(s: Sandbox, args: string[]): string {

@@ -64,7 +64,9 @@ const char *find_executable(const struct plan_process *pr, char *buf);
 void load_seccomp(const struct plan_process *pr);
 void wait_for_hooks(const struct plan *p);
 void wait_for_start(int fifo);
-void exec_container_process(const char *exe, const struct plan_process *pr) __attribute__((noreturn));
+struct sealed_exec;
+void exec_container_process(const char *exe, const struct plan_process *pr, const struct sealed_exec *sealed)
+	__attribute__((noreturn));
 
 /* init.c: stage 2, the container's init */
 void init_stage2(const struct plan *p) __attribute__((noreturn));

@@ -1,6 +1,7 @@
 /* The init's last steps: the create hooks' pause, finding the executable
  * (so a missing binary fails create, as with runc), seccomp, the wait on the
- * exec fifo, and the one execve of the container's process. */
+ * exec fifo, and the start of the container's process (through the sealed
+ * exec helper). */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "sealed_exec.h"
 #include "util.h"
 
 /* The namespaces exist and the mounts are made, the root is not changed yet:
@@ -106,11 +108,11 @@ void load_seccomp(const struct plan_process *p)
 	close(listener);
 }
 
-/* The container's process, at last. The only execve of the child: whatever
- * changes how the process is started (a sealed helper, say) changes here. */
-void exec_container_process(const char *exe, const struct plan_process *pr)
+/* The container's process, at last, through the sealed exec helper: never an
+ * execve from here, where the exe is the host's runtime binary
+ * (CVE-2019-5736, sealed_exec.c). A loaded filter must allow execve; it may
+ * deny execveat, so then /proc/self/fd/N goes first. */
+void exec_container_process(const char *exe, const struct plan_process *pr, const struct sealed_exec *sealed)
 {
-	execve(exe, pr->argv, pr->envp);
-	/* the binary was checked before READY; nothing is left to report to */
-	_exit(127);
+	sealed_exec_run(sealed, exe, pr->envp, pr->seccomp.insns != NULL);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "sealed_exec.h"
 
 /* the root file system: made (create), or joined (exec) */
 static void enter_root(const struct plan *p)
@@ -35,7 +36,9 @@ static void set_final_affinity(const struct plan_process *pr)
 void init_stage2(const struct plan *p)
 {
 	const struct plan_process *pr = &p->proc;
+	struct sealed_exec sealed;
 	const char *exe;
+	int rc;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail("set parent death signal", "", errno);
@@ -45,6 +48,11 @@ void init_stage2(const struct plan *p)
 	enter_root(p);
 	if (!p->exec)
 		set_hostname(&p->ns);
+	/* the helper the process is started through (CVE-2019-5736): made
+	 * before rlimits (RLIMIT_NOFILE, RLIMIT_FSIZE) and seccomp apply */
+	rc = sealed_exec_prepare(&sealed, pr->argv);
+	if (rc < 0)
+		fail("prepare sealed exec", "", -rc);
 	set_rlimits(pr);
 	/* without no_new_privs the kernel takes a filter only from a holder of
 	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
@@ -70,5 +78,5 @@ void init_stage2(const struct plan *p)
 	close(g_sync);
 	if (g_fifo >= 0)
 		wait_for_start(g_fifo);
-	exec_container_process(exe, pr);
+	exec_container_process(exe, pr, &sealed);
 }
