@@ -154,3 +154,12 @@ t.test('the container process and an exec process have their own exe, and no run
     s.run(['delete', '--force', 'own']);
   }
 });
+
+t.test('a program that passes the create-time check but cannot be executed: 127 and the reason in runc\'s words', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => (c.process.args = ['/garbage']), { copyRootfs: true });
+  fs.writeFileSync(path.join(b, 'rootfs', 'garbage'), 'neither ELF nor #!\n', { mode: 0o755 });
+  const r = s.run(['run', '-b', b, 'garbage']);
+  t.equal(r.code, 127);
+  t.equal(r.stderr, 'runts: exec /garbage: exec format error\n');
+});

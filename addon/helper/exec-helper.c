@@ -72,6 +72,31 @@ static void __attribute__((noreturn)) quit(int code)
 		(void)sys3(NR_EXIT_GROUP, code, 0, 0);
 }
 
+/* the errnos an execve of a checked path can still give; others by number */
+static const char *errno_words(long e)
+{
+	static char num[16] = "errno ";
+	int n = 6, k = 0;
+	char d[8];
+	switch (e) {
+	case 2: return "no such file or directory";
+	case 7: return "argument list too long";
+	case 8: return "exec format error";
+	case 12: return "cannot allocate memory";
+	case 13: return "permission denied";
+	case 26: return "text file busy";
+	case 40: return "too many levels of symbolic links";
+	}
+	do {
+		d[k++] = (char)('0' + e % 10);
+		e /= 10;
+	} while (e && k < 7);
+	while (k > 0)
+		num[n++] = d[--k];
+	num[n] = 0;
+	return num;
+}
+
 void __attribute__((noreturn, used)) helper_main(long *sp);
 
 void helper_main(long *sp)
@@ -82,8 +107,6 @@ void helper_main(long *sp)
 	const char *marker = SEALED_EXEC_MARKER;
 	unsigned long i;
 	long rc;
-	char digits[8];
-	int n = 0;
 
 	if (argc < 3)
 		goto refuse;
@@ -93,20 +116,13 @@ void helper_main(long *sp)
 	if (argv[0][i] != 0)
 		goto refuse;
 	rc = sys3(NR_EXECVE, (long)argv[1], (long)(argv + 2), (long)envp);
-	/* checked at create (exec.ts and the init's find_executable), so this is a
-	 * race or an exec format error: say which errno, exit 127 as before */
+	/* checked at create (the init's find_executable), so this is a race or
+	 * an exec format error: say which, in runc's words, and exit 127 as the
+	 * runtime's own failed execve did */
 	say("runts: exec ");
 	say(argv[1]);
-	say(": errno ");
-	rc = -rc;
-	do {
-		digits[n++] = (char)('0' + rc % 10);
-		rc /= 10;
-	} while (rc && n < 7);
-	while (n > 0) {
-		char d[2] = {digits[--n], 0};
-		say(d);
-	}
+	say(": ");
+	say(errno_words(-rc));
 	say("\n");
 	quit(127);
 refuse:
