@@ -5,9 +5,12 @@
 // interpreter, and never the runtime's binary.
 //
 // The attack needs the runtime's binary to be able to run in the container:
-// the rootfs gets the host node's shared libraries (bound read-only at the
-// paths ldd names), and the entrypoint is JavaScript. The runtime runs from a
-// throwaway copy of node, so a successful attack corrupts only that copy.
+// the rootfs gets its shared libraries (bound read-only at the paths ldd
+// names), and the entrypoint is JavaScript. That binary is the compiled
+// executable (bin/runts; BUN_BE_BUN=1 in the container's environment makes it
+// run the script as bun would), or node for a launcher script (RUNTS_BIN=
+// bin/runts-node). The runtime runs from a throwaway copy of it, so a
+// successful attack corrupts only that copy.
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +19,12 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { Sandbox, RUNTS, Json, eventually, readState } from './lib/harness';
 
 const NODE = fs.realpathSync(execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim());
+/** the compiled executable (an ELF file), or a script run by node */
+const COMPILED = fs.readFileSync(fs.realpathSync(RUNTS)).subarray(0, 4).equals(Buffer.from('\x7fELF', 'latin1'));
+/** the binary every runts process (and so the init before the fix) runs */
+const RUNTIME_BINARY = COMPILED ? fs.realpathSync(RUNTS) : NODE;
+/** a Bun executable runs a script given to it only with this set */
+const RUN_AS_JS = 'BUN_BE_BUN=1';
 
 /** what a JS file run by the host binary prints: the proof that it ran */
 const RAN = 'host binary ran as';
@@ -47,20 +56,25 @@ function sha256(file: string): string {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
-/** read-only binds of the libraries the host's node needs, at ldd's paths */
-function nodeLibraryMounts(): Json[] {
-  const ldd = execFileSync('ldd', [NODE], { encoding: 'utf8' });
+/** read-only binds of the libraries the runtime's binary needs, at ldd's paths */
+function libraryMounts(): Json[] {
+  const ldd = execFileSync('ldd', [RUNTIME_BINARY], { encoding: 'utf8' });
   const libs = [...ldd.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]);
   return libs.map((lib) => ({ destination: lib, type: 'bind', source: fs.realpathSync(lib), options: ['bind', 'ro'] }));
 }
 
-/** a copy of the runtime's binary and a launcher that runs runts with it */
+/** a copy of the runtime's binary and how to run runts with it */
 function runtimeCopy(s: Sandbox): { binary: string; launcher: string; sum: string } {
   const dir = path.join(s.dir, 'copy');
   fs.mkdirSync(dir);
-  const binary = path.join(dir, 'node');
-  fs.copyFileSync(NODE, binary);
+  const binary = path.join(dir, COMPILED ? 'runts' : 'node');
+  fs.copyFileSync(RUNTIME_BINARY, binary);
   fs.chmodSync(binary, 0o755);
+  if (COMPILED) {
+    // the executable loads the addon from beside itself
+    fs.copyFileSync(path.join(path.dirname(RUNTIME_BINARY), 'runts.node'), path.join(dir, 'runts.node'));
+    return { binary, launcher: binary, sum: sha256(binary) };
+  }
   const launcher = path.join(dir, 'runts');
   fs.writeFileSync(launcher, `#!/bin/sh\nexec ${binary} ${RUNTS} "$@"\n`, { mode: 0o755 });
   return { binary, launcher, sum: sha256(binary) };
@@ -80,8 +94,9 @@ function attackBundle(s: Sandbox, args: string[]): string {
   const b = s.bundle(
     (c) => {
       c.root.readonly = false;
-      c.mounts.push(...nodeLibraryMounts());
+      c.mounts.push(...libraryMounts());
       c.process.args = args;
+      c.process.env.push(RUN_AS_JS);
     },
     { copyRootfs: true },
   );
@@ -89,17 +104,14 @@ function attackBundle(s: Sandbox, args: string[]): string {
   return b;
 }
 
-t.test('the host rootfs libraries let node run in the test container (the attack is possible)', async (t) => {
+t.test('the runtime\'s binary can run JavaScript in the test container (the attack is possible)', async (t) => {
   // without this, the tests below would pass for the wrong reason
   const s = new Sandbox(t);
-  const b = attackBundle(s, ['/bin/true']);
-  fs.copyFileSync(NODE, path.join(b, 'rootfs', 'node'));
-  const cfg = JSON.parse(fs.readFileSync(path.join(b, 'config.json'), 'utf8'));
-  cfg.process.args = ['/node', '-e', 'console.log("node runs here")'];
-  fs.writeFileSync(path.join(b, 'config.json'), JSON.stringify(cfg));
-  const r = s.run(['run', '-b', b, 'noderuns']);
+  const b = attackBundle(s, ['/runtime', '-e', 'console.log("JavaScript runs here")']);
+  fs.copyFileSync(RUNTIME_BINARY, path.join(b, 'rootfs', 'runtime'));
+  const r = s.run(['run', '-b', b, 'jsruns']);
   t.equal(r.code, 0, r.stderr);
-  t.equal(r.stdout, 'node runs here\n');
+  t.equal(r.stdout, 'JavaScript runs here\n');
 });
 
 t.test('run: a #!/proc/self/exe entrypoint never runs the host binary, which stays intact', async (t) => {
@@ -124,7 +136,7 @@ t.test('exec: a #!/proc/self/exe program never runs the host binary, which no pr
   try {
     const c = runWith(copy.launcher, s, ['run', '-d', '-b', b, 'victim']);
     t.equal(c.code, 0, c.stderr);
-    const r = runWith(copy.launcher, s, ['exec', 'victim', '/entry', 'later']);
+    const r = runWith(copy.launcher, s, ['exec', '-e', RUN_AS_JS, 'victim', '/entry', 'later']);
     t.notMatch(r.stdout, RAN, 'the host binary did not run');
     t.equal(r.code, 127, 'the helper refuses to be the interpreter');
     t.match(r.stderr, 'refuses to run as an interpreter');
