@@ -3,6 +3,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildPlan, PlanError, type PlanInput } from '../lib/plan/build';
+import { buildExecPlan, type ExecPlanInput } from '../lib/plan/exec';
 import { parseMountOptions, MS, MOUNT_ATTR } from '../lib/plan/mounts';
 import { NS_FLAGS } from '../lib/plan/types';
 import { defaultSpec } from '../lib/config/default-spec';
@@ -45,12 +46,12 @@ t.test('namespaces: new ones as clone flags, given paths as joins, user first an
       }),
     ),
   );
-  t.equal(p.cloneFlags, NS_FLAGS.pid | NS_FLAGS.uts);
+  t.equal(p.namespaces.cloneFlags, NS_FLAGS.pid | NS_FLAGS.uts);
   t.same(
-    p.joins.map((j) => j.type),
+    p.namespaces.joins.map((j) => j.type),
     ['user', 'network', 'mount'],
   );
-  t.equal(p.joins[1].flag, NS_FLAGS.network, 'setns is told the type it expects');
+  t.equal(p.namespaces.joins[1].flag, NS_FLAGS.network, 'setns is told the type it expects');
 });
 
 t.test('user namespace: maps written as the kernel reads them; refused without mappings', async (t) => {
@@ -60,10 +61,10 @@ t.test('user namespace: maps written as the kernel reads them; refused without m
     s.linux.gidMappings = [{ containerID: 0, hostID: 200000, size: 1000 }, { containerID: 1000, hostID: 5000, size: 1 }];
   });
   const p = buildPlan(input(withUser));
-  t.equal(p.uidMap, '0 100000 65536\n');
-  t.equal(p.gidMap, '0 200000 1000\n1000 5000 1\n');
-  t.ok(p.cloneFlags & NS_FLAGS.user);
-  t.ok(p.devices.every((d) => d.bind), 'devices are bind-mounted inside a user namespace');
+  t.equal(p.namespaces.uidMap, '0 100000 65536\n');
+  t.equal(p.namespaces.gidMap, '0 200000 1000\n1000 5000 1\n');
+  t.ok(p.namespaces.cloneFlags & NS_FLAGS.user);
+  t.ok(p.rootfs!.devices.every((d) => d.bind), 'devices are bind-mounted inside a user namespace');
   const noMaps = spec((s) => s.linux.namespaces.push({ type: 'user' }));
   t.throws(() => buildPlan(input(noMaps)), new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings'));
 });
@@ -99,15 +100,15 @@ t.test('mount options become flags, propagation and data', async (t) => {
       }),
     ),
   );
-  const conf = p.mounts.find((m) => m.destination === '/etc/app.conf')!;
+  const conf = p.rootfs!.mounts.find((m) => m.destination === '/etc/app.conf')!;
   t.equal(conf.source, '/b/app.conf', 'relative bind sources are under the bundle');
   t.equal(conf.flags, MS.BIND | MS.REC);
   t.equal(conf.remountFlags, MS.RDONLY | MS.NOSUID, 'ro and nosuid need the remount');
   t.ok(conf.isFile, 'a file source gets a file mount point');
-  const data = p.mounts.find((m) => m.destination === '/data')!;
+  const data = p.rootfs!.mounts.find((m) => m.destination === '/data')!;
   t.equal(data.propagation, MS.PRIVATE);
   t.notOk(data.isFile);
-  const proc = p.mounts.find((m) => m.destination === '/proc')!;
+  const proc = p.rootfs!.mounts.find((m) => m.destination === '/proc')!;
   t.same([proc.fstype, proc.source, proc.flags], ['proc', 'proc', 0]);
 });
 
@@ -118,7 +119,7 @@ t.test('a cgroup mount on a v1/hybrid host is a tmpfs of per-hierarchy mounts, r
     { key: 'unified', mountpoint: '/sys/fs/cgroup/unified', version: 2 as const, options: '' },
   ];
   const p = buildPlan(input(spec(), { hierarchies }));
-  const cg = p.mounts.filter((m) => m.destination.startsWith('/sys/fs/cgroup'));
+  const cg = p.rootfs!.mounts.filter((m) => m.destination.startsWith('/sys/fs/cgroup'));
   t.same(
     cg.map((m) => [m.destination, m.fstype, m.data]),
     [
@@ -135,7 +136,7 @@ t.test('a cgroup mount on a v1/hybrid host is a tmpfs of per-hierarchy mounts, r
   // without a cgroup namespace: the container's own directories are bound, as runc does
   const own = { memory: '/sys/fs/cgroup/memory/c1', 'name=systemd': '/sys/fs/cgroup/systemd/c1', unified: '/sys/fs/cgroup/unified/c1' };
   const noNs = buildPlan(input(spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'cgroup'))), { hierarchies, cgroupPaths: own }));
-  const binds = noNs.mounts.filter((m) => m.destination.startsWith('/sys/fs/cgroup/'));
+  const binds = noNs.rootfs!.mounts.filter((m) => m.destination.startsWith('/sys/fs/cgroup/'));
   t.same(
     binds.map((m) => [m.destination, m.source, m.flags & MS.BIND ? 'bind' : m.fstype]),
     [
@@ -154,8 +155,8 @@ t.test('capabilities: masks; unknown or unavailable ones are skipped with a warn
     s.process.capabilities.ambient = ['CAP_KILL'];
   });
   const p = buildPlan(input(s, { hostBounding: ((1n << 41n) - 1n) & ~(1n << 24n), warn: (m) => warnings.push(m) }));
-  t.equal(p.capBounding, (1n << 29n) | (1n << 5n) | (1n << 10n), 'AUDIT_WRITE, KILL, NET_BIND_SERVICE');
-  t.equal(p.capAmbient, 1n << 5n);
+  t.equal(p.process.capBounding, (1n << 29n) | (1n << 5n) | (1n << 10n), 'AUDIT_WRITE, KILL, NET_BIND_SERVICE');
+  t.equal(p.process.capAmbient, 1n << 5n);
   t.same(warnings, ['ignoring unknown or unavailable capabilities: [CAP_FOO CAP_SYS_RESOURCE]']);
 });
 
@@ -172,12 +173,12 @@ t.test('process: user, env, HOME, PATH, rlimits, cwd and args', async (t) => {
       { passwd: 'root:x:0:0::/root:/bin/sh\nu:x:1000:100::/home/u:/bin/sh\n' },
     ),
   );
-  t.same([p.uid, p.gid, p.additionalGids, p.umask], [1000, 100, [5], 0o077]);
-  t.same(p.env, ['PATH=/opt/bin:/bin', 'HOME=/home/u'], 'HOME from the container\'s passwd, as runc');
-  t.equal(p.searchPath, '/opt/bin:/bin');
-  t.same(p.rlimits, [{ resource: 7, soft: 1024n, hard: 4096n }]);
-  t.same([p.cwd, p.args], ['/work', ['app', '--flag']]);
-  t.equal(buildPlan(input(spec((s) => (s.process.env = [])))).searchPath, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  t.same([p.process.uid, p.process.gid, p.process.additionalGids, p.process.umask], [1000, 100, [5], 0o077]);
+  t.same(p.process.env, ['PATH=/opt/bin:/bin', 'HOME=/home/u'], 'HOME from the container\'s passwd, as runc');
+  t.equal(p.process.searchPath, '/opt/bin:/bin');
+  t.same(p.process.rlimits, [{ resource: 7, soft: 1024n, hard: 4096n }]);
+  t.same([p.process.cwd, p.process.args], ['/work', ['app', '--flag']]);
+  t.equal(buildPlan(input(spec((s) => (s.process.env = [])))).process.searchPath, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
 });
 
 t.test('default devices and /dev links are planned, config devices win', async (t) => {
@@ -188,28 +189,57 @@ t.test('default devices and /dev links are planned, config devices win', async (
       }),
     ),
   );
-  const nul = p.devices.filter((d) => d.path === '/dev/null');
+  const nul = p.rootfs!.devices.filter((d) => d.path === '/dev/null');
   t.equal(nul.length, 1);
   t.equal(nul[0].mode, 0o020600);
-  t.ok(p.devices.some((d) => d.path === '/dev/fuse' && d.major === 10 && d.minor === 229));
-  for (const d of ['/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty']) t.ok(p.devices.some((x) => x.path === d), d);
+  t.ok(p.rootfs!.devices.some((d) => d.path === '/dev/fuse' && d.major === 10 && d.minor === 229));
+  for (const d of ['/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty']) t.ok(p.rootfs!.devices.some((x) => x.path === d), d);
   t.same(
-    p.devLinks.map((l) => `${l.path}->${l.target}`),
+    p.rootfs!.devLinks.map((l) => `${l.path}->${l.target}`),
     ['/dev/fd->/proc/self/fd', '/dev/stdin->/proc/self/fd/0', '/dev/stdout->/proc/self/fd/1', '/dev/stderr->/proc/self/fd/2', '/dev/ptmx->pts/ptmx', '/dev/core->/proc/kcore'],
   );
 });
 
 t.test('rootfs propagation: private stays private, shared is applied after the pivot', async (t) => {
-  t.equal(buildPlan(input(spec())).rootPropagation, MS.REC | MS.SLAVE, 'rslave by default, as runc');
-  t.equal(buildPlan(input(spec((s) => (s.linux.rootfsPropagation = 'private')))).rootPropagation, MS.REC | MS.PRIVATE);
+  t.equal(buildPlan(input(spec())).rootfs!.rootPropagation, MS.REC | MS.SLAVE, 'rslave by default, as runc');
+  t.equal(buildPlan(input(spec((s) => (s.linux.rootfsPropagation = 'private')))).rootfs!.rootPropagation, MS.REC | MS.PRIVATE);
   const shared = buildPlan(input(spec((s) => (s.linux.rootfsPropagation = 'rshared'))));
-  t.equal(shared.rootfsPropagation, MS.REC | MS.SHARED);
+  t.equal(shared.rootfs!.rootfsPropagation, MS.REC | MS.SHARED);
 });
 
 t.test('the sample bundle plans cleanly', async (t) => {
   const config = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'bundles', 'busybox', 'config.json'), 'utf8'));
   const p = buildPlan(input(config));
-  t.equal(p.hostname, 'runts-demo');
-  t.ok(p.readonlyRoot);
-  t.ok(p.noNewPrivileges);
+  t.equal(p.namespaces.hostname, 'runts-demo');
+  t.ok(p.rootfs!.readonlyRoot);
+  t.ok(p.process.noNewPrivileges);
+});
+
+t.test('exec: no rootfs section; every namespace joined, user first and mount last; chroot only without a mount namespace', async (t) => {
+  const base = input(spec());
+  const exec = (namespacePaths: Record<string, string>): ExecPlanInput => ({
+    ...base,
+    process: base.spec.process!,
+    initPid: 42,
+    rootfs: '/b/rootfs',
+    namespacePaths,
+    noNewKeyring: false,
+    containerId: 'c1',
+  });
+  const p = buildExecPlan(exec({ mount: '', pid: '', user: '' }));
+  t.equal(p.rootfs, null, 'nothing of the container is set up again');
+  t.same(p.namespaces.joins.map((j) => j.path), ['/proc/42/ns/user', '/proc/42/ns/pid', '/proc/42/ns/mnt']);
+  t.equal(p.namespaces.cloneFlags, 0);
+  t.equal(p.process.chroot, '', 'the joined mount namespace has the root');
+  t.equal(p.process.sessionKeyring, '_ses.c1', "the container's keyring, joined by name");
+  t.same(p.sync, { cgroupProcs: base.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: '' });
+  t.equal(buildExecPlan(exec({ pid: '' })).process.chroot, '/b/rootfs', 'no mount namespace: chroot into the rootfs');
+});
+
+t.test('create: the four sections', async (t) => {
+  const p = buildPlan(input(spec()));
+  t.same(Object.keys(p), ['namespaces', 'rootfs', 'process', 'sync']);
+  t.equal(p.rootfs!.path, '/b/rootfs');
+  t.equal(p.sync.fifoPath, '/run/x/exec.fifo');
+  t.equal(p.process.chroot, '');
 });

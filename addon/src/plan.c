@@ -75,7 +75,7 @@ static const struct rd_field sysctl_fields[] = {
 };
 
 static const struct rd_field rootfs_fields[] = {
-	F_STR(struct plan_rootfs, "rootfs", path, PATHLEN),
+	F_STR(struct plan_rootfs, "path", path, PATHLEN),
 	F_INT(struct plan_rootfs, "rootPropagation", root_propagation, 0, U32),
 	F_INT(struct plan_rootfs, "rootfsPropagation", rootfs_propagation, 0, U32),
 	F_BOOL(struct plan_rootfs, "readonlyRoot", readonly_root),
@@ -206,56 +206,81 @@ static void read_groups(struct rd *r, napi_value o, struct plan_process *pr)
 		pr->groups[i] = (gid_t)rd_int_value(r, rd_elem(r, arr, i), "additionalGids[]", 0, ID_MAX);
 }
 
-static void read_namespaces(struct rd *r, napi_value o, struct plan_namespaces *ns)
+/* one section: obj[key] read by fn with a reader named after it */
+typedef void (*section_reader)(struct rd *r, napi_value o, void *out);
+
+static void read_section(struct rd *parent, napi_value plan, const char *key, section_reader fn, void *out)
 {
+	struct rd r;
+	napi_value o = rd_object(parent, plan, key, 0, NULL);
+	if (!o)
+		return;
+	rd_enter(parent, &r, key, -1);
+	fn(&r, o, out);
+	parent->ok = r.ok;
+}
+
+static void read_namespaces(struct rd *r, napi_value o, void *out)
+{
+	struct plan_namespaces *ns = out;
 	if (!rd_fields(r, o, ns, ROWS(ns_fields)))
 		return;
 	ns->joins = read_list(r, o, "joins", ROWS(join_fields), sizeof(*ns->joins), &ns->njoins);
 }
 
-static void read_rootfs(struct rd *r, napi_value o, struct plan_rootfs *rf)
+static void read_rootfs(struct rd *r, napi_value o, void *out)
 {
+	struct plan_rootfs *rf = out;
+	int i;
 	if (!rd_fields(r, o, rf, ROWS(rootfs_fields)))
 		return;
 	rf->mounts = read_list(r, o, "mounts", ROWS(mount_fields), sizeof(*rf->mounts), &rf->nmounts);
+	/* before anything else can fail: plan_free closes them */
+	for (i = 0; rf->mounts && i < rf->nmounts; i++)
+		rf->mounts[i].userns_fd = -1;
 	rf->devlinks = read_list(r, o, "devLinks", ROWS(devlink_fields), sizeof(*rf->devlinks), &rf->ndevlinks);
 	rf->devices = read_list(r, o, "devices", ROWS(device_fields), sizeof(*rf->devices), &rf->ndevices);
 	rf->sysctls = read_list(r, o, "sysctls", ROWS(sysctl_fields), sizeof(*rf->sysctls), &rf->nsysctls);
 }
 
-static void read_process(struct rd *r, napi_value o, struct plan_process *pr)
+static void read_process(struct rd *r, napi_value o, void *out)
 {
+	struct plan_process *pr = out;
 	napi_value sc;
 	if (!rd_fields(r, o, pr, ROWS(process_fields)))
 		return;
 	read_rlimits(r, o, pr);
 	read_groups(r, o, pr);
 	read_attrs(r, o, &pr->attrs);
-	if (!pr->argv || !pr->argv[0])
+	if (r->ok && (!pr->argv || !pr->argv[0]))
 		rd_fail(r, "args", "must have at least one element");
 	/* built into BPF here, in the parent: the child cannot allocate (seccomp.c) */
 	if (rd_prop(r, o, "seccomp", &sc) && !seccomp_prep_from_js(r->env, sc, &pr->seccomp))
 		r->ok = 0;
 }
 
+static void read_sync(struct rd *r, napi_value o, void *out)
+{
+	rd_fields(r, o, out, ROWS(sync_fields));
+}
+
 int plan_from_js(napi_env env, napi_value o, struct plan *p)
 {
 	struct rd r;
-	int i;
+	int no_rootfs = 0;
 
 	memset(p, 0, sizeof(*p));
 	p->sync.fifo_fd = -1;
 	p->sync.console_fd = -1;
 	rd_init(&r, env, "LaunchPlan");
-	read_namespaces(&r, o, &p->ns);
-	p->exec = rd_bool(&r, o, "exec");
-	read_rootfs(&r, o, &p->rootfs);
-	/* before anything else can fail: plan_free closes them */
-	for (i = 0; p->rootfs.mounts && i < p->rootfs.nmounts; i++)
-		p->rootfs.mounts[i].userns_fd = -1;
-	read_process(&r, o, &p->proc);
-	if (r.ok)
-		rd_fields(&r, o, &p->sync, ROWS(sync_fields));
+	read_section(&r, o, "namespaces", read_namespaces, &p->ns);
+	/* exec: no rootfs section, nothing of the container is set up again */
+	if (r.ok && rd_object(&r, o, "rootfs", 1, &no_rootfs) == NULL && r.ok && no_rootfs)
+		p->exec = 1;
+	else
+		read_section(&r, o, "rootfs", read_rootfs, &p->rootfs);
+	read_section(&r, o, "process", read_process, &p->proc);
+	read_section(&r, o, "sync", read_sync, &p->sync);
 	p->scratch_len = PLAN_SCRATCH_LEN;
 	p->scratch = rd_alloc(&r, 1, p->scratch_len);
 	return r.ok;

@@ -41,7 +41,7 @@ export interface Launched {
  * addon becomes a NativeError carrying {step, path, errno}.
  */
 export function launch(store: Store, plan: LaunchPlan, onHooks?: (initPid: number) => void): Launched {
-  if (plan.seccomp) store.host.prebuildSeccomp(store.root, plan.seccomp);
+  if (plan.process.seccomp) store.host.prebuildSeccomp(store.root, plan.process.seccomp);
   const r = store.host.spawn(plan, onHooks);
   if ('error' in r) throw new NativeError(r.error, 'spawn');
   return { pid: r.pid, consoleFd: r.consoleFd };

@@ -10,7 +10,7 @@ import { planAttrs } from './attrs';
 import { checkMappingIds, checkProcessIds } from './ids';
 import { orderJoins } from './joins';
 import { idMapText, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
-import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink } from './types';
+import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink, type ProcessPlan } from './types';
 
 export class PlanError extends ConfigRefusal {}
 
@@ -142,7 +142,11 @@ export interface ProcessPlanInput {
  * The part of a plan that belongs to the process: shared by create (the
  * container's process) and exec (another process in the container).
  */
-export function processPlan(proc: Process, spec: Spec, input: ProcessPlanInput) {
+export function processPlan(
+  proc: Process,
+  spec: Spec,
+  input: ProcessPlanInput,
+): Omit<ProcessPlan, 'attrs' | 'preserveFds' | 'sessionKeyring' | 'chroot'> {
   const linux = spec.linux ?? {};
   checkProcessIds(proc);
   // security modules this host lacks are refused, not silently ignored
@@ -324,34 +328,41 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const procPart = processPlan(proc, spec, input);
 
   return {
-    cloneFlags,
-    joins,
-    uidMap: newUser ? idMapText(linux.uidMappings) : '',
-    gidMap: newUser ? idMapText(linux.gidMappings) : '',
-    setgroups: '',
-    cgroupProcs: input.cgroupProcs,
-    rootfs,
-    rootPropagation,
-    rootfsPropagation,
-    readonlyRoot: spec.root.readonly === true,
-    noPivot: input.noPivot,
-    mounts,
-    devLinks,
-    devices,
-    sysctls,
-    readonlyPaths: linux.readonlyPaths ?? [],
-    maskedPaths: linux.maskedPaths ?? [],
-    hostname: spec.hostname ?? '',
-    domainname: spec.domainname ?? '',
-    fifoPath: input.fifoPath,
-    pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
-    consoleSocket: input.consoleSocket,
-    exec: false,
-    // runc names it after the container: _ses.<id>
-    sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
-    chroot: '',
-    preserveFds: input.preserveFds,
-    attrs,
-    ...procPart,
+    namespaces: {
+      cloneFlags,
+      joins,
+      uidMap: newUser ? idMapText(linux.uidMappings) : '',
+      gidMap: newUser ? idMapText(linux.gidMappings) : '',
+      setgroups: '',
+      hostname: spec.hostname ?? '',
+      domainname: spec.domainname ?? '',
+    },
+    rootfs: {
+      path: rootfs,
+      rootPropagation,
+      rootfsPropagation,
+      readonlyRoot: spec.root.readonly === true,
+      noPivot: input.noPivot,
+      mounts,
+      devLinks,
+      devices,
+      sysctls,
+      readonlyPaths: linux.readonlyPaths ?? [],
+      maskedPaths: linux.maskedPaths ?? [],
+    },
+    process: {
+      ...procPart,
+      // runc names it after the container: _ses.<id>
+      sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
+      chroot: '',
+      preserveFds: input.preserveFds,
+      attrs,
+    },
+    sync: {
+      cgroupProcs: input.cgroupProcs,
+      fifoPath: input.fifoPath,
+      pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
+      consoleSocket: input.consoleSocket,
+    },
   };
 }

@@ -29,36 +29,19 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
   const spec: Spec = { ...input.spec, process: input.process, linux: { ...input.spec.linux, timeOffsets: undefined } };
   const attrs = planAttrs(spec, false);
   return {
-    cloneFlags: 0,
-    joins,
-    uidMap: '',
-    gidMap: '',
-    setgroups: '',
-    cgroupProcs: input.cgroupProcs,
-    rootfs: input.rootfs,
-    rootPropagation: 0,
-    rootfsPropagation: 0,
-    readonlyRoot: false,
-    noPivot: false,
-    mounts: [],
-    devLinks: [],
-    devices: [],
-    sysctls: [],
-    readonlyPaths: [],
-    maskedPaths: [],
-    hostname: '',
-    domainname: '',
-    fifoPath: '',
-    pauseForHooks: false,
-    consoleSocket: input.consoleSocket,
-    exec: true,
-    // the container's own session keyring, joined by name as runc's setns
-    // init does: an exec'd process must not hold the caller's keys
-    sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
-    // a container without a mount namespace was only chrooted: so is the new process
-    chroot: joins.some((j) => j.type === 'mount') ? '' : input.rootfs,
-    preserveFds: input.preserveFds,
-    attrs,
-    ...processPlan(input.process, spec, input),
+    // every namespace is joined; none is made, no uts name set
+    namespaces: { cloneFlags: 0, joins, uidMap: '', gidMap: '', setgroups: '', hostname: '', domainname: '' },
+    rootfs: null,
+    process: {
+      ...processPlan(input.process, spec, input),
+      // the container's own session keyring, joined by name as runc's setns
+      // init does: an exec'd process must not hold the caller's keys
+      sessionKeyring: input.noNewKeyring ? '' : `_ses.${input.containerId ?? ''}`,
+      // a container without a mount namespace was only chrooted: so is the new process
+      chroot: joins.some((j) => j.type === 'mount') ? '' : input.rootfs,
+      preserveFds: input.preserveFds,
+      attrs,
+    },
+    sync: { cgroupProcs: input.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket },
   };
 }

@@ -1,7 +1,9 @@
 import type { PlanAttrs } from './attrs';
 // The LaunchPlan is plain data that says exactly what the native child does,
-// in order, with every flag already computed. The addon copies it into C
-// memory before clone() and interprets nothing: all decisions are made here.
+// with every flag already computed. The addon copies it into C memory before
+// clone() and decides only what follows from the kernel: the order of its
+// steps, the PATH search, tolerated keyring errors (docs/DESIGN.md, "Where
+// decisions are made").
 
 import type { SeccompPlan } from '../seccomp/plan';
 
@@ -96,7 +98,21 @@ export interface PlanRlimit {
   hard: bigint;
 }
 
+/**
+ * The plan in four sections, as the child uses them (addon/src/plan.c reads
+ * each through one table: a new field is one line here and one row there).
+ * exec has no rootfs section: it joins the container's root.
+ */
 export interface LaunchPlan {
+  namespaces: NamespacesPlan;
+  /** null for exec: nothing of the container is set up again */
+  rootfs: RootfsPlan | null;
+  process: ProcessPlan;
+  sync: SyncPlan;
+}
+
+/** What the child makes or joins before anything else (stage 1). */
+export interface NamespacesPlan {
   /** new namespaces: OR of NS_FLAGS */
   cloneFlags: number;
   /** namespaces to join, user first */
@@ -106,14 +122,22 @@ export interface LaunchPlan {
   gidMap: string;
   /** "deny" or "" (left alone) */
   setgroups: string;
-  /** files the parent writes the init pid into (cgroup.procs of each hierarchy) */
-  cgroupProcs: string[];
+  /** of the new uts namespace; "" to leave (always, for exec) */
+  hostname: string;
+  domainname: string;
+}
 
+/** The container's root file system, set up by the init before its pivot. */
+export interface RootfsPlan {
   /** absolute host path of the rootfs */
-  rootfs: string;
-  /** MS_* propagation for "/" before anything is mounted (default MS_REC|MS_PRIVATE) */
+  path: string;
+  /**
+   * MS_* propagation for "/" before anything is mounted: MS_REC|MS_SLAVE, or
+   * MS_REC|MS_PRIVATE when linux.rootfsPropagation is (r)private, so no mount
+   * the container makes reaches the host
+   */
   rootPropagation: number;
-  /** rootfsPropagation for the new root after pivot, 0 to leave */
+  /** rootfsPropagation (shared, unbindable) for the new root after the pivot, 0 to leave */
   rootfsPropagation: number;
   readonlyRoot: boolean;
   noPivot: boolean;
@@ -128,30 +152,17 @@ export interface LaunchPlan {
   readonlyPaths: string[];
   /** /dev/null over files, a read-only tmpfs over directories; missing ones are skipped */
   maskedPaths: string[];
-  /** "" to leave */
-  hostname: string;
-  domainname: string;
-  rlimits: PlanRlimit[];
+}
 
-  /** exec fifo, opened by the parent before clone; "" for none */
-  fifoPath: string;
-  /** the init stops before the pivot for prestart/createRuntime/createContainer hooks */
-  pauseForHooks: boolean;
-  /**
-   * exec: a process joins a running container (every namespace by path);
-   * nothing of the container is set up again. Without a mount namespace to
-   * join, the process only chroots into rootfs.
-   */
-  exec: boolean;
+/** The process the init (or exec's child) becomes. */
+export interface ProcessPlan {
+  rlimits: PlanRlimit[];
   /** a new session keyring of this name for the container (exec joins the container's by name; "" for none: --no-new-keyring) */
   sessionKeyring: string;
   /** exec into a container without a mount namespace: the root to chroot to ("" otherwise) */
   chroot: string;
-
-  /** process.terminal: the init makes a pty, its slave is stdio, the master goes to consoleSocket */
+  /** process.terminal: the init makes a pty, its slave is stdio, the master goes to sync.consoleSocket */
   terminal: boolean;
-  /** unix socket path to send the master to; "" = hand it back to the caller (foreground run) */
-  consoleSocket: string;
   /** process.consoleSize; 0 to leave */
   consoleHeight: number;
   consoleWidth: number;
@@ -183,6 +194,18 @@ export interface LaunchPlan {
   attrs: PlanAttrs;
   /** linux.seccomp (lib/seccomp/plan.ts); null for no filter */
   seccomp: SeccompPlan | null;
+}
+
+/** What the parent and the child do together during the spawn. */
+export interface SyncPlan {
+  /** files the parent writes the init pid into (cgroup.procs of each hierarchy) */
+  cgroupProcs: string[];
+  /** exec fifo, opened by the parent before clone; "" for none */
+  fifoPath: string;
+  /** the init stops before the pivot for prestart/createRuntime/createContainer hooks */
+  pauseForHooks: boolean;
+  /** unix socket path to send a pty master to; "" = hand it back to the caller (foreground run) */
+  consoleSocket: string;
 }
 
 /** What the addon reports when a step fails, in the child or the parent. */
