@@ -24,7 +24,8 @@
         "src/credentials.c",
         "src/exec.c",
         "src/rootread.c",
-        "src/sealed_exec.c"
+        "src/sealed_exec.c",
+        "src/ptyproxy.c"
       ],
       "cflags": [
         "-std=gnu11",

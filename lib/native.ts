@@ -1,4 +1,5 @@
 // The only file that loads the addon. Typed wrappers, nothing else.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isCompiledExecutable } from './self';
 import type { LaunchPlan, NativeFailure } from './plan/types';
@@ -12,6 +13,8 @@ interface Addon {
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
   mkfifo(path: string, mode: number): number;
   setWinsize(fd: number, rows: number, cols: number): number;
+  proxyPty(master: number, pid: number, copySize: boolean, cb: (err: number) => void): number;
+  resizePty(master: number): number;
   attachDeviceFilter(dir: string, insns: Buffer): number;
   bpfVerifierLog(): string;
   readFileInRoot(rootPath: string, relPath: string, maxBytes: number): Buffer | number;
@@ -94,6 +97,27 @@ export function mkfifo(file: string, mode: number): number {
 /** 0, or a negative errno */
 export function setWinsize(fd: number, rows: number, cols: number): number {
   return load().setWinsize(fd, rows, cols);
+}
+
+/**
+ * Copies the caller's stdio to and from a pty master (owned by the proxy from
+ * now on) until the process pid has exited and its output is read; resolves
+ * with 0 or a negative errno. copySize: give the pty the caller's size first.
+ */
+export function proxyPty(master: number, pid: number, copySize: boolean): Promise<number> {
+  return new Promise((resolve) => {
+    const rc = load().proxyPty(master, pid, copySize, resolve);
+    if (rc < 0) {
+      // not started: the master is still ours to close
+      fs.closeSync(master);
+      resolve(rc);
+    }
+  });
+}
+
+/** the caller's terminal size onto the pty again (SIGWINCH): 0 or a negative errno */
+export function resizePty(master: number): number {
+  return load().resizePty(master);
 }
 
 /** Loads a cgroup device BPF program (8-byte instructions) and attaches it to dir: 0 or a negative errno. */

@@ -13,8 +13,10 @@ import { Sandbox, RUNTS, readState } from './lib/harness';
  * open until it is done: at EOF script would type a character into the tty,
  * which a proxied terminal passes on to the container (runc's too).
  */
-async function underTty(script: string): Promise<void> {
+async function underTty(script: string, typed?: string): Promise<void> {
   const child = spawn('script', ['-qec', script, '/dev/null'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  // what a user types, once the container is there to read it (its output says when)
+  if (typed !== undefined) child.stdin.write(typed);
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -65,4 +67,16 @@ t.test('exec -t returns when its process exits although a child still holds the 
   await underTty(`${q(RUNTS)} --root ${q(s.root)} exec -t bg sh -c 'sleep 300 & echo started' > ${q(outFile)} 2>&1; echo "rc=$?" >> ${q(outFile)}`);
   t.equal(fs.readFileSync(outFile, 'utf8'), 'started\nrc=0\n');
   t.equal(readState(s, 'bg').status, 'running');
+});
+
+t.test('run with a terminal reads what the caller types', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.process.terminal = true;
+    c.process.args = ['sh', '-c', 'read line; echo "got-$line"'];
+  });
+  const outFile = path.join(s.dir, 'out');
+  await underTty(`${q(RUNTS)} --root ${q(s.root)} run -b ${q(b)} typed > ${q(outFile)} 2>&1`, 'abc\r');
+  // the pty echoes the line (the container's terminal is not raw), then the answer
+  t.match(fs.readFileSync(outFile, 'utf8'), /got-abc\n$/);
 });

@@ -37,6 +37,17 @@ void setup_console(const struct plan *p, int rootfd)
 	 * the container's user owns its terminal and the tty group may write it */
 	if (fchown(slave, p->proc.uid, (gid_t)-1) < 0)
 		fail("chown pty slave", "", errno);
+	/* a foreground run/exec: runts copies the master to its stdout, which
+	 * may be a pipe; without ONLCR the process's "\n" arrives as "\n" (runc
+	 * clears it too). Here, before the process can write anything. */
+	if (!p->sync.console_socket || !p->sync.console_socket[0]) {
+		struct termios t;
+		if (tcgetattr(slave, &t) < 0)
+			fail("get pty attributes", "", errno);
+		t.c_oflag &= ~(tcflag_t)ONLCR;
+		if (tcsetattr(slave, TCSANOW, &t) < 0)
+			fail("clear ONLCR on the pty", "", errno);
+	}
 	if (p->proc.console_rows && p->proc.console_cols) {
 		struct winsize ws;
 		memset(&ws, 0, sizeof(ws));

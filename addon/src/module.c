@@ -8,6 +8,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	bpf_register(env, exports);
 	rootread_register(env, exports);
 	seccomp_register(env, exports);
+	ptyproxy_register(env, exports);
 	return exports;
 }
 

@@ -17,7 +17,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "fdpass.h"
@@ -310,25 +309,13 @@ static int make_idmap_userns(const char *uid_map, const char *gid_map, const cha
 	return nfd;
 }
 
-/* The master of a foreground run/exec, which runts proxies to its own stdio:
- * without ONLCR, so the container's "\n" reaches a pipe as "\n" (runc clears it
- * too; the caller's own tty adds the "\r" if it is one), and non-blocking, so
- * that after the process has exited runts can read what is left and stop at
- * EAGAIN when something else in the container still holds the slave. */
+/* The master of a foreground run/exec, which the pty proxy (ptyproxy.c)
+ * copies to runts' stdio: non-blocking, so that after the process has exited
+ * the proxy reads what is left and stops at EAGAIN when something else in the
+ * container still holds the slave. (The child cleared ONLCR on the slave.) */
 static int prepare_foreground_master(int fd, struct failure *f)
 {
-	struct termios t;
-	int fl;
-	if (tcgetattr(fd, &t) < 0) {
-		set_failure(f, "get pty attributes", "", errno);
-		return -1;
-	}
-	t.c_oflag &= ~(tcflag_t)ONLCR;
-	if (tcsetattr(fd, TCSANOW, &t) < 0) {
-		set_failure(f, "clear ONLCR on pty", "", errno);
-		return -1;
-	}
-	fl = fcntl(fd, F_GETFL);
+	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
 		set_failure(f, "make pty master non-blocking", "", errno);
 		return -1;

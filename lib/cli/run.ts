@@ -65,8 +65,10 @@ export const command: Command = {
 export async function waitForeground(pid: number, consoleFd: number | undefined, sizeFromConfig: boolean): Promise<native.ExitStatus> {
   // the init is our child (CLONE_PARENT) and nobody else reaps it, so
   // watching it after start loses nothing even if it has already exited
+  // the proxy's pidfd first: the process cannot be reaped (by waitExit's
+  // worker) before both have one, so neither sees a recycled pid
+  const terminal = consoleFd !== undefined ? proxyTerminal(consoleFd, pid, sizeFromConfig) : undefined;
   const exited = native.waitExit(pid);
-  const terminal = consoleFd !== undefined ? proxyTerminal(consoleFd, sizeFromConfig) : undefined;
 
   const forward = (sig: NodeJS.Signals): void => {
     // with a terminal the kernel tells the foreground job about resizes
@@ -80,6 +82,6 @@ export async function waitForeground(pid: number, consoleFd: number | undefined,
   for (const s of FORWARDED) process.on(s, forward);
   const status = await exited;
   for (const s of FORWARDED) process.off(s, forward);
-  terminal?.finish();
+  await terminal?.done;
   return status;
 }
