@@ -172,7 +172,7 @@ t.test('refusals name the field, and leave nothing behind', async (t) => {
   const cases: [string, (c: Json) => void, string][] = [
     ['net', (c) => (c.linux.resources.network = { classID: 1048577 }), '/linux/resources/network: net_cls and net_prio are not available on this host'],
     ['huge', (c) => (c.linux.resources.hugepageLimits = [{ pageSize: '2MB', limit: 2097152 }]), '/linux/resources/hugepageLimits/0: the hugetlb cgroup controller is not available on this host'],
-    ['uni', (c) => (c.linux.resources.unified = { 'memory.high': '1000' }), '/linux/resources/unified/memory.high: the memory controller is not enabled on the cgroup2 mount of this hybrid host'],
+    ['uni', (c) => (c.linux.resources.unified = { 'memory.high': '1000' }), '/linux/resources/unified/memory.high: invalid configuration: cannot use unified on cgroup v1 (the memory controller is not enabled on the cgroup2 mount of this hybrid host)'],
     ['cpus', (c) => (c.linux.resources.cpu = { cpus: '999' }), ''],
   ];
   for (const [id, edit, msg] of cases) {

@@ -78,7 +78,7 @@ t.test('v1: memory and swap order follows the current limit (update)', async (t)
   t.throws(() => resourceWrites({ memory: { swap: 100 } }, v1Host([])), /memory\/swap: swap accounting is not enabled/);
 });
 
-t.test('v1: devices = config rules, runc defaults, then linux.devices', async (t) => {
+t.test('v1: devices = config rules, then runc defaults; linux.devices are created, not allowed', async (t) => {
   const ws = resourceWrites({ devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 4, minor: 64, access: 'rw' }] }, v1Host(), {}, [
     { type: 'c', path: '/dev/fuse', major: 10, minor: 229 },
   ]);
@@ -96,17 +96,24 @@ t.test('v1: devices = config rules, runc defaults, then linux.devices', async (t
     'devices:devices.allow=c 136:* rwm',
     'devices:devices.allow=c 5:2 rwm',
     'devices:devices.allow=c 10:200 rwm',
-    'devices:devices.allow=c 10:229 rwm',
   ]);
   t.equal(ws[1].field, '/linux/resources/devices/1');
+  // runc: a default whose path linux.devices lists again gives way to the spec's device
+  const redundant = short(resourceWrites({ devices: [{ allow: false, access: 'rwm' }] }, v1Host(), {}, [{ type: 'c', path: '/dev/tty', major: 5, minor: 0 }]));
+  t.notOk(redundant.includes('devices:devices.allow=c 5:0 rwm'), 'no default rule for a /dev/tty the config lists');
+  // runc ignores access letters it does not know: "rwa" is "rw"
+  t.same(short(resourceWrites({ devices: [{ allow: false, access: 'rwm' }, { allow: false, type: 'c', major: 1, minor: 11, access: 'rwa' }] }, v1Host(), {}, [])).slice(0, 2), [
+    'devices:devices.deny=a',
+    'devices:devices.deny=c 1:11 rw',
+  ]);
 });
 
 t.test('v1: what this host lacks is refused with the field named', async (t) => {
   t.throws(() => resourceWrites({ network: { classID: 1048577 } }, v1Host()), new ResourceError('/linux/resources/network: net_cls and net_prio are not available on this host'));
   t.throws(() => resourceWrites({ hugepageLimits: [{ pageSize: '2MB', limit: 1 << 21 }] }, v1Host()), /\/linux\/resources\/hugepageLimits\/0: the hugetlb cgroup controller is not available/);
   t.throws(() => resourceWrites({ rdma: { mlx5_0: { hcaHandles: 3 } } }, v1Host()), /\/linux\/resources\/rdma\/mlx5_0: the rdma cgroup controller/);
-  t.throws(() => resourceWrites({ unified: { 'memory.high': '1000' } }, v1Host()), /\/linux\/resources\/unified\/memory.high: the memory controller is not enabled on the cgroup2 mount of this hybrid host/);
-  t.throws(() => resourceWrites({ unified: { 'memory.high': '1' } }, { ...v1Host(), version: 'v1' }), /unified resources need cgroup v2/);
+  t.throws(() => resourceWrites({ unified: { 'memory.high': '1000' } }, v1Host()), /\/linux\/resources\/unified\/memory.high: invalid configuration: cannot use unified on cgroup v1 \(the memory controller is not enabled on the cgroup2 mount of this hybrid host\)/);
+  t.throws(() => resourceWrites({ unified: { 'memory.high': '1' } }, { ...v1Host(), version: 'v1' }), /invalid configuration: cannot use unified on cgroup v1/);
   t.throws(() => resourceWrites({ blockIO: { leafWeight: 10 } }, v1Host()), /blockIO\/leafWeight: not supported by this kernel/);
   t.throws(() => resourceWrites({ memory: { swappiness: 101 } }, v1Host()), /swappiness: must be between 0 and 100/);
   t.same(short(resourceWrites({ unified: { 'cgroup.freeze': '0' } }, v1Host())), ['unified:cgroup.freeze=0'], 'core files of the cgroup2 mount are there on hybrid');

@@ -38,17 +38,28 @@ export function prepareCgroups(layout: Layout, cgroupPath: string): Placement {
 }
 
 function mkdirTracked(top: string, dir: string, created: string[], cpuset: boolean): void {
-  if (dir === top || fs.existsSync(dir)) return;
+  if (dir === top || fs.existsSync(dir)) {
+    if (cpuset && dir !== top) seedCpuset(top, dir);
+    return;
+  }
   mkdirTracked(top, path.dirname(dir), created, cpuset);
   fs.mkdirSync(dir);
   created.push(dir);
-  // a new v1 cpuset starts empty and refuses tasks until it has cpus and mems
-  if (cpuset) {
-    for (const f of ['cpuset.cpus', 'cpuset.mems']) {
-      const mine = path.join(dir, f);
-      if (fs.readFileSync(mine, 'utf8').trim() === '')
-        fs.writeFileSync(mine, fs.readFileSync(path.join(path.dirname(dir), f), 'utf8').trim());
-    }
+  if (cpuset) seedCpuset(top, dir);
+}
+
+/**
+ * A v1 cpuset without cpus or mems refuses tasks (ENOSPC). A new one starts
+ * empty, and so does a parent someone else made with mkdir (a pod's cgroup):
+ * like runc, fill every empty level below the mount from its parent, top down.
+ */
+function seedCpuset(top: string, dir: string): void {
+  if (dir === top) return;
+  seedCpuset(top, path.dirname(dir));
+  for (const f of ['cpuset.cpus', 'cpuset.mems']) {
+    const mine = path.join(dir, f);
+    if (fs.readFileSync(mine, 'utf8').trim() === '')
+      fs.writeFileSync(mine, fs.readFileSync(path.join(path.dirname(dir), f), 'utf8').trim());
   }
 }
 
@@ -148,16 +159,38 @@ export function hostFacts(layout: Layout, paths: Record<string, string>): HostFa
   };
 }
 
-/** Applies a write list; a refusal names the config field and the file. */
+/**
+ * Applies a write list; a refusal names the config field and the file.
+ * A smaller cfs period can be refused (EINVAL) while the old quota over the
+ * new period exceeds the parent's limit; when the same list sets the quota
+ * the period is written again after it (runc does the same).
+ */
 export function applyWrites(paths: Record<string, string>, writes: Write[]): void {
-  for (const w of writes) {
-    const dir = dirFor(paths, w.controller);
-    if (!dir) throw new RuntsError(`${w.field}: the ${w.controller} cgroup controller is not available on this host`);
-    const file = path.join(dir, w.file);
+  let deferredPeriod: { w: Write; file: string } | undefined;
+  const write = (w: Write, file: string): void => {
     try {
       fs.writeFileSync(file, w.value);
     } catch (e) {
       throw new RuntsError(`${w.field}: write ${JSON.stringify(w.value)} to ${file}: ${errnoText(e)}`);
+    }
+  };
+  for (const [i, w] of writes.entries()) {
+    const dir = dirFor(paths, w.controller);
+    if (!dir) throw new RuntsError(`${w.field}: the ${w.controller} cgroup controller is not available on this host`);
+    const file = path.join(dir, w.file);
+    if (w.file === 'cpu.cfs_period_us' && writes.slice(i + 1).some((q) => q.file === 'cpu.cfs_quota_us')) {
+      try {
+        fs.writeFileSync(file, w.value);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EINVAL') throw new RuntsError(`${w.field}: write ${JSON.stringify(w.value)} to ${file}: ${errnoText(e)}`);
+        deferredPeriod = { w, file };
+      }
+      continue;
+    }
+    write(w, file);
+    if (w.file === 'cpu.cfs_quota_us' && deferredPeriod) {
+      write(deferredPeriod.w, deferredPeriod.file);
+      deferredPeriod = undefined;
     }
   }
 }

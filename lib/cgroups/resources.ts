@@ -91,15 +91,22 @@ export interface DeviceRule {
   access: string;
 }
 
+/** the device node a default rule is for, where it has one (runc's AllowedDevices paths) */
+const DEFAULT_RULE_PATH: Record<string, string> = { 'c 5:0': '/dev/tty', 'c 5:2': '/dev/ptmx', 'c 1:3': '/dev/null', 'c 1:8': '/dev/random', 'c 1:7': '/dev/full', 'c 1:5': '/dev/zero', 'c 1:9': '/dev/urandom', 'c 10:200': '/dev/net/tun' };
+
 /**
  * The effective rule list, in order: deny everything, the config's rules,
- * runc's defaults, then an allow for each device the config creates (so a
- * device in linux.devices can always be opened, as with runc). The deny-all
- * comes first whatever the config says: without it a v1 devices cgroup
- * inherits the parent's "a *:* rwm" and allows are no-ops, so a container
- * with CAP_MKNOD could make and open any host device. The defaults come after
- * the config's rules, as in runc (specconv appends them): the usual config
- * starts with its own deny-all, which must not take /dev/null away.
+ * then runc's defaults. The deny-all comes first whatever the config says:
+ * without it a v1 devices cgroup inherits the parent's "a *:* rwm" and allows
+ * are no-ops, so a container with CAP_MKNOD could make and open any host
+ * device. The defaults come after the config's rules, as in runc (specconv
+ * appends them): the usual config starts with its own deny-all, which must
+ * not take /dev/null away. A device listed in linux.devices is created, not
+ * allowed: as with runc, opening it takes a rule of the config's (a deny rule
+ * for it must hold), and a default whose path linux.devices lists again is
+ * dropped (runc: "the spec one takes priority").
+ * Access letters other than r, w, m are ignored, as runc ignores them ("rwa"
+ * is "rw"); a rule left with none does nothing and is dropped.
  * `configIndex` is the rule's index in linux.resources.devices, for messages.
  */
 export function deviceRules(rules: LinuxDeviceCgroup[] | undefined, devices: LinuxDevice[] | undefined): (DeviceRule & { configIndex?: number })[] {
@@ -108,17 +115,17 @@ export function deviceRules(rules: LinuxDeviceCgroup[] | undefined, devices: Lin
     type: r.type ?? 'a',
     major: r.major ?? -1,
     minor: r.minor ?? -1,
-    access: r.access && r.access.length ? r.access : 'rwm',
+    access: r.access && r.access.length ? [...'rwm'].filter((c) => r.access!.includes(c)).join('') : 'rwm',
   });
-  const given = (rules ?? []).map((r, i) => ({ ...norm(r), configIndex: i }));
+  const given = (rules ?? []).map((r, i) => ({ ...norm(r), configIndex: i })).filter((r) => r.access !== '');
   const first = given[0];
   const startsDenyAll = first !== undefined && !first.allow && first.type === 'a' && [...'rwm'].every((c) => first.access.includes(c));
   // a config that starts with its own deny-all (runc spec's, podman's) needs no second one
   const out: (DeviceRule & { configIndex?: number })[] = startsDenyAll ? given : [norm(DENY_ALL), ...given];
-  out.push(...DEFAULT_DEVICE_RULES.map(norm));
-  for (const d of devices ?? []) {
-    if ((d.type === 'c' || d.type === 'b' || d.type === 'u') && d.major !== undefined && d.minor !== undefined)
-      out.push({ allow: true, type: d.type === 'b' ? 'b' : 'c', major: d.major, minor: d.minor, access: 'rwm' });
+  const listed = new Set((devices ?? []).map((d) => d.path));
+  for (const d of DEFAULT_DEVICE_RULES) {
+    const p = DEFAULT_RULE_PATH[`${d.type} ${d.major}:${d.minor}`];
+    if (p === undefined || !listed.has(p)) out.push(norm(d));
   }
   return out;
 }
@@ -314,9 +321,9 @@ function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDev
     for (const [key, value] of Object.entries(u)) {
       const f = `${P}/unified/${key}`;
       const ctrl = unifiedController(key, f);
-      if (host.version === 'v1') throw new ResourceError(`${f}: unified resources need cgroup v2, and this host has only cgroup v1`);
+      if (host.version === 'v1') throw new ResourceError(`${f}: invalid configuration: cannot use unified on cgroup v1 (this host has only cgroup v1)`);
       if (ctrl !== 'cgroup' && !host.unifiedControllers?.has(ctrl))
-        throw new ResourceError(`${f}: the ${ctrl} controller is not enabled on the cgroup2 mount of this hybrid host`);
+        throw new ResourceError(`${f}: invalid configuration: cannot use unified on cgroup v1 (the ${ctrl} controller is not enabled on the cgroup2 mount of this hybrid host)`);
       w('unified', key, value, f);
     }
   }

@@ -27,6 +27,38 @@ export interface Parsed {
 }
 
 /**
+ * urfave/cli v1's reorderArgs (runc 1.1 vendors it): every argument that
+ * starts with "-" (and the one after it, if that does not and the flag has no
+ * "=") moves to the front; the rest keep their order; nothing after "--" moves.
+ * So `update ID --memory-swap -1` is `update --memory-swap -1 ID`.
+ */
+export function reorderArgs(argv: string[]): string[] {
+  const flags: string[] = [];
+  const rest: string[] = [];
+  let valueMayFollow = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (valueMayFollow && !a.startsWith('-')) {
+      valueMayFollow = false;
+      flags.push(a);
+      continue;
+    }
+    valueMayFollow = false;
+    if (a !== '-' && a.startsWith('-')) {
+      flags.push(a);
+      valueMayFollow = !a.includes('=');
+    } else {
+      rest.push(a);
+    }
+  }
+  return [...flags, ...rest];
+}
+
+/**
  * Parses argv against the flag table. When stopAtPositional is set, the first
  * non-flag argument and everything after it are positional.
  */

@@ -22,6 +22,12 @@ export interface Command {
   /** positional argument count bounds; checked before run (runc: exact) */
   minArgs: number;
   maxArgs: number;
+  /**
+   * urfave/cli (v1) moves a command's flags that follow its arguments to the
+   * front (`update ID --memory 1m`), except for commands that set
+   * SkipArgReorder: exec and ps, whose arguments are the container's argv.
+   */
+  skipArgReorder?: boolean;
   /** resolves to the process exit code */
   run(global: GlobalOptions, flags: FlagValues, args: string[]): Promise<number>;
 }

@@ -84,6 +84,8 @@ export const command: Command = {
     { name: 'cgroup', kind: 'strings', usage: 'run the process in an (existing) sub-cgroup(s): [<controller>:]<path>' },
     { name: 'ignore-paused', kind: 'bool', usage: 'allow exec in a paused container' },
   ],
+  // the arguments after the id are the container's: never reordered (runc too)
+  skipArgReorder: true,
   minArgs: 1,
   maxArgs: Infinity,
   async run(g, flags, args) {

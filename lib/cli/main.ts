@@ -1,6 +1,6 @@
 // Entry point: runc's global flags, then one subcommand, each in its own file
 // and loaded only when called (start-up time is paid on every invocation).
-import { parseFlags, str, bool, UsageError, type FlagSpec } from './args';
+import { parseFlags, reorderArgs, str, bool, UsageError, type FlagSpec } from './args';
 import { RuntsError } from '../errors';
 import type { Command, GlobalOptions } from './command';
 import { words } from './words';
@@ -90,7 +90,8 @@ export async function main(argv: string[]): Promise<number> {
     // runc (urfave/cli) exits 3 for an unknown command
     if (!factory) throw new RuntsError(`No help topic for '${name}'`, 3);
     const cmd = factory();
-    const parsed = parseFlags(rest, [...cmd.flags, { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' }]);
+    const cmdFlags: FlagSpec[] = [...cmd.flags, { name: 'help', aliases: ['h'], kind: 'bool', usage: 'show help' }];
+    const parsed = parseFlags(cmd.skipArgReorder ? rest : reorderArgs(rest), cmdFlags);
     if (bool(parsed.flags, 'help')) {
       writeStdout(commandHelp(cmd));
       return 0;

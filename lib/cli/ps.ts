@@ -12,6 +12,8 @@ export const command: Command = {
   summary: 'ps displays the processes running inside a container',
   argsUsage: '<container-id> [ps options]',
   flags: [{ name: 'format', aliases: ['f'], kind: 'string', usage: 'select one of: table or json (default: "table")', default: 'table' }],
+  // the arguments after the id are the container's: never reordered (runc too)
+  skipArgReorder: true,
   minArgs: 1,
   maxArgs: Number.MAX_SAFE_INTEGER,
   async run(g, flags, args) {

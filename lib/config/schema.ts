@@ -428,7 +428,8 @@ export const configSchema = {
         type: { type: 'string', enum: ['a', 'c', 'b'] },
         major: { $ref: '#/definitions/int64' },
         minor: { $ref: '#/definitions/int64' },
-        access: { type: 'string', pattern: '^[rwm]*$' },
+        // runc takes any string and uses its r, w and m: "rwa" is "rw"
+        access: { type: 'string' },
       },
     },
     BlockIODeviceWeight: {
