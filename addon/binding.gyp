@@ -25,7 +25,8 @@
         "src/exec.c",
         "src/rootread.c",
         "src/sealed_exec.c",
-        "src/ptyproxy.c"
+        "src/ptyproxy.c",
+        "src/ptycheck.c"
       ],
       "cflags": [
         "-std=gnu11",

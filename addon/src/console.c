@@ -11,6 +11,7 @@
 
 #include "child.h"
 #include "fdpass.h"
+#include "ptycheck.h"
 #include "util.h"
 
 /* process.terminal: a pty from the container's devpts; the slave becomes
@@ -32,6 +33,7 @@ void setup_console(const struct plan *p, int rootfd)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		fail("open pty slave", "/dev/ptmx", errno);
+	check_container_pty(rootfd, slave);
 	/* only the owner changes (runc too): the group and mode stay what the
 	 * devpts mount gives new ptys (gid=5,mode=620 in the default config), so
 	 * the container's user owns its terminal and the tty group may write it */
@@ -57,7 +59,7 @@ void setup_console(const struct plan *p, int rootfd)
 			fail("set console size", "", errno);
 	}
 	if ((p->ns.clone_flags & CLONE_NEWNS) && !p->exec) {
-		fd = mkpath_in_root(rootfd, "/dev/console", 1, "create /dev/console");
+		fd = open_console_target(rootfd, p->scratch, p->scratch_len);
 		if (mount(fd_path(source, slave), fd_path(target, fd), NULL, MS_BIND, NULL) < 0)
 			fail("bind mount /dev/console", "/dev/console", errno);
 		close(fd);
