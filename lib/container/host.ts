@@ -10,7 +10,6 @@ import type * as ChildProcess from 'node:child_process';
 import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout, type Layout } from '../cgroups/layout';
 import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type CgroupManager, type Placement } from '../cgroups/manager';
-import { loadConfig } from '../config/load';
 import type { Hook, Spec } from '../config/types';
 import { errnoText } from '../errno';
 import { RuntsError } from '../errors';
@@ -19,7 +18,6 @@ import { hostFeatures } from '../host';
 import * as native from '../native';
 import type { HostFeatures } from '../plan/build';
 import type { LaunchPlan } from '../plan/types';
-import { usePrebuilt } from '../seccomp/cache';
 import type { SeccompPlan } from '../seccomp/plan';
 import { readProcStat, type ProcStat } from './proc';
 
@@ -197,9 +195,11 @@ const real: Host = {
     if (why) warn(`/etc/passwd in the rootfs is ${why}: ignored (HOME=/)`);
     return undefined;
   },
-  loadConfig,
+  // required on use, like the seccomp cache: only create parses a config
+  loadConfig: (bundle) => (require('../config/load') as typeof import('../config/load')).loadConfig(bundle),
   spawn: native.spawn,
-  prebuildSeccomp: usePrebuilt,
+  // required on use: state, kill and delete must not load the seccomp code
+  prebuildSeccomp: (root, plan) => (require('../seccomp/cache') as typeof import('../seccomp/cache')).usePrebuilt(root, plan),
   procStat: readProcStat,
   signal(pid, startTime, sig) {
     // the pidfd pins the process: checked, then signalled, no reuse between
