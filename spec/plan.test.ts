@@ -243,3 +243,19 @@ t.test('create: the four sections', async (t) => {
   t.equal(p.sync.fifoPath, '/run/x/exec.fifo');
   t.equal(p.process.chroot, '');
 });
+
+t.test('what the addon cannot carry is refused naming the config field (issue 16.8)', async (t) => {
+  t.throws(() => buildPlan(input(spec((s) => s.process.env.push('A=b\u0000c')))), /^\/process\/env\/\d+: contains a NUL byte$/);
+  t.throws(() => buildPlan(input(spec((s) => (s.linux.sysctl = { 'a\u0000b': '1' })))), /^\/linux\/sysctl: a key contains a NUL byte$/);
+  t.throws(() => buildPlan(input(spec((s) => (s.annotations = { 'x/y': 'a\u0000' })))), /^\/annotations\/x~1y: contains a NUL byte$/);
+  const long = '/dev/' + 'd/'.repeat(2100) + 'x';
+  t.throws(() => buildPlan(input(spec((s) => (s.linux.devices = [{ type: 'c', path: long, major: 1, minor: 3 }])))),
+    /^\/linux\/devices\/0\/path: a path of 4206 bytes is longer than 4095: file name too long$/);
+  t.throws(() => buildPlan(input(spec((s) => (s.linux.devices = [{ type: 'c', path: '/dev/x', major: 4096, minor: 0 }])))),
+    /^\/linux\/devices\/0\/major: 4096 is out of range 0\.\.4095$/);
+  t.throws(() => buildPlan(input(spec((s) => (s.process.consoleSize = { height: 65536, width: 1 })))), /^\/process\/consoleSize\/height: /);
+  t.throws(() => buildPlan(input(spec(), { preserveFds: -1 })), /^--preserve-fds: -1 is out of range 0\.\.504$/);
+  t.equal(buildPlan(input(spec((s) => (s.process.user.umask = 2 ** 32 - 1)))).process.umask, 0o777, 'the kernel keeps the permission bits, as runc');
+  const inf = buildPlan(input(spec((s) => (s.process.rlimits = [{ type: 'RLIMIT_CORE', soft: 18446744073709551615, hard: 0 }]))));
+  t.equal(inf.process.rlimits[0].soft, (1n << 64n) - 1n, 'RLIM_INFINITY survives JSON rounding it to 2^64');
+});

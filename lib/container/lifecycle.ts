@@ -7,6 +7,7 @@ import { resolveCgroupPath } from '../cgroups/path';
 import { ConfigRefusal, ContainerNotFound, NativeError, RuntsError, TransitionRefused } from '../errors';
 import type { Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
+import { checkConfigLimits } from '../plan/limits';
 import { errnoText } from '../errno';
 import type { HookState } from '../hooks';
 import { errnoName } from '../native';
@@ -140,6 +141,8 @@ function record(store: Store, b: Bundle, o: CreateOptions, pid: number, placemen
 
 export function create(store: Store, o: CreateOptions): Created {
   const b = openBundle(store, o);
+  // before the cgroups take linux.devices: what the addon cannot carry names its field
+  checkConfigLimits(b.spec);
   store.claim(o.id);
   let placement: Placement | undefined;
   let pid = 0;

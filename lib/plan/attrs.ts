@@ -3,6 +3,7 @@
 // Names to kernel numbers live here, once, for the plan and for `features`.
 import { ConfigRefusal } from '../errors';
 import type { Spec } from '../config/types';
+import { u64 } from './limits';
 
 export const SCHED_POLICY: Record<string, number> = {
   SCHED_OTHER: 0,
@@ -117,9 +118,9 @@ export function planAttrs(spec: Spec, hasTimeNs: boolean): PlanAttrs {
     a.schedFlags = (sch.flags ?? []).reduce((m, f) => m | SCHED_FLAG[f], 0);
     a.schedNice = sch.nice ?? 0;
     a.schedPriority = sch.priority ?? 0;
-    a.schedRuntime = BigInt(sch.runtime ?? 0);
-    a.schedDeadline = BigInt(sch.deadline ?? 0);
-    a.schedPeriod = BigInt(sch.period ?? 0);
+    a.schedRuntime = u64(sch.runtime ?? 0);
+    a.schedDeadline = u64(sch.deadline ?? 0);
+    a.schedPeriod = u64(sch.period ?? 0);
   }
   if (proc?.ioPriority) a.ioPriority = (IOPRIO_CLASS[proc.ioPriority.class] << 13) | proc.ioPriority.priority;
   const aff = proc?.execCPUAffinity;

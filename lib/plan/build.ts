@@ -9,6 +9,7 @@ import { planSeccomp } from '../seccomp/plan';
 import { planAttrs } from './attrs';
 import { checkMappingIds, checkProcessIds } from './ids';
 import { orderJoins } from './joins';
+import { checkConfigLimits, checkPreserveFds, u64 } from './limits';
 import { idMapText, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink, type ProcessPlan } from './types';
 
@@ -179,7 +180,7 @@ export function processPlan(
   const rlimits = (proc.rlimits ?? []).map((r, i) => {
     const resource = RLIMITS[r.type];
     if (resource === undefined) throw new PlanError(`/process/rlimits/${i}/type: unknown rlimit "${r.type}"`);
-    return { resource, soft: BigInt(r.soft), hard: BigInt(r.hard) };
+    return { resource, soft: u64(r.soft), hard: u64(r.hard) };
   });
 
   const env = [...(proc.env ?? [])];
@@ -204,7 +205,8 @@ export function processPlan(
     uid,
     gid: proc.user?.gid ?? 0,
     additionalGids: proc.user?.additionalGids ?? [],
-    umask: proc.user?.umask ?? 0o022,
+    // umask(2) takes the permission bits only, as runc passes it: 2^32-1 is 0777, not a C -1 ("leave")
+    umask: (proc.user?.umask ?? 0o022) & 0o777,
     ...capSets,
     lastCap: input.lastCap,
     noNewPrivileges: proc.noNewPrivileges === true,
@@ -222,6 +224,9 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const linux = spec.linux ?? {};
   const proc = spec.process;
   if (!proc) throw new PlanError('/process: required to create a container');
+  // what the addon cannot carry is refused here, naming the field (lib/plan/limits.ts)
+  checkConfigLimits(spec);
+  checkPreserveFds(input.preserveFds);
 
   let cloneFlags = 0;
   const given: NsJoin[] = [];

@@ -4,6 +4,7 @@ import type { Process, Spec } from '../config/types';
 import { planAttrs } from './attrs';
 import { orderJoins } from './joins';
 import { processPlan, type ProcessPlanInput } from './build';
+import { checkPreserveFds, checkProcessLimits } from './limits';
 import { NS_FLAGS, NS_PROC_FILE, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
 
 export interface ExecPlanInput extends ProcessPlanInput {
@@ -22,6 +23,8 @@ export interface ExecPlanInput extends ProcessPlanInput {
 }
 
 export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
+  checkProcessLimits(input.process, '/process');
+  checkPreserveFds(input.preserveFds);
   const types = Object.keys(input.namespacePaths) as NamespaceType[];
   // the init's own /proc/<pid>/ns files: a namespace it was given by path is
   // the same one, and this way a namespace file that was since unmounted still works
