@@ -110,11 +110,18 @@ t.test('a symlink in the image where a device goes is never followed (device cho
 t.test('CVE-2025-52881: a sysctl write is not redirected by a mount over /proc/sys', async (t) => {
   const s = new Sandbox(t);
   const hostDomain = fs.readFileSync('/proc/sys/kernel/domainname', 'utf8');
-  const b = s.bundle((c) => {
-    // the host's domainname file bound where the container's kernel.shmmax is
-    c.mounts.push({ destination: '/proc/sys/kernel/shmmax', type: 'bind', source: '/proc/sys/kernel/domainname', options: ['bind'] });
-    c.linux.sysctl = { 'kernel.shmmax': 'pwned.example' };
-  });
+  // a destination under /proc is refused outright (checkProcMount,
+  // spec/security-procmount.test.ts); through a symlink in the image the
+  // plan cannot see it, and the addon's sysctl write must still not follow
+  const b = s.bundle(
+    (c) => {
+      // the host's domainname file bound where the container's kernel.shmmax is
+      c.mounts.push({ destination: '/sneaky', type: 'bind', source: '/proc/sys/kernel/domainname', options: ['bind'] });
+      c.linux.sysctl = { 'kernel.shmmax': 'pwned.example' };
+    },
+    { copyRootfs: true },
+  );
+  fs.symlinkSync('/proc/sys/kernel/shmmax', path.join(b, 'rootfs', 'sneaky'));
   const r = s.run(['run', '-b', b, 'sysredirect']);
   t.equal(r.code, 1, 'create refuses');
   t.match(errorMessage(r.stderr), /write sysctl kernel\/shmmax: invalid cross-device link/);

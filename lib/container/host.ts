@@ -62,6 +62,8 @@ export interface Host {
   // the bundle and the container's rootfs
   realpath(p: string): string | undefined;
   isDirectory(p: string): boolean;
+  /** on a procfs (statfs magic 0x9fa0): a bind over the container's /proc must be */
+  isProcfs?(p: string): boolean;
   /**
    * The rootfs's /etc/passwd, for HOME: undefined when it has none. Read
    * resolved inside the rootfs (the image controls the path); a file that is
@@ -181,6 +183,13 @@ const real: Host = {
   isDirectory(p) {
     try {
       return fs.statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  isProcfs(p) {
+    try {
+      return fs.statfsSync(p).type === 0x9fa0;
     } catch {
       return false;
     }

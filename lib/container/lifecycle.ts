@@ -109,6 +109,7 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifo: string, place
     lastCap: facts.lastCap,
     hierarchies: store.host.cgroups.layout().hierarchies,
     isDirectory: (p) => store.host.isDirectory(p),
+    isProcfs: (p) => store.host.isProcfs?.(p) ?? false,
     passwd: readPasswd(store, b.rootfs, o.warn),
     hostBounding: facts.hostBounding,
     host: facts.features,

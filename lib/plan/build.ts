@@ -7,6 +7,7 @@ import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Process, Spec } from '../config/types';
 import { planSeccomp } from '../seccomp/plan';
 import { planAttrs } from './attrs';
+import { checkProcMount } from './procmount';
 import { checkMappingIds, checkProcessIds } from './ids';
 import { orderJoins } from './joins';
 import { checkConfigLimits, checkPreserveFds, u64 } from './limits';
@@ -32,6 +33,8 @@ export interface PlanInput {
   lastCap: number;
   hierarchies: Hierarchy[];
   isDirectory(hostPath: string): boolean;
+  /** whether a host path is on a procfs (a bind over /proc must be one) */
+  isProcfs?(hostPath: string): boolean;
   /** contents of the rootfs's /etc/passwd, for HOME; undefined if absent */
   passwd?: string;
   /** the runtime's own bounding set: a container cannot get more */
@@ -279,6 +282,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     return { path: key.replace(/\./g, '/'), value };
   });
 
+  (spec.mounts ?? []).forEach((m, i) => checkProcMount(m, i, (p) => input.isProcfs?.(p) ?? false));
   const mounts = planMounts(spec.mounts ?? [], {
     warn: input.warn,
     userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
