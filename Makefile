@@ -8,9 +8,13 @@ BUN := node_modules/.bin/bun
 # build against the node headers the machine ships, never a download
 NODEDIR := $(shell [ -f /usr/include/node/node_api.h ] && echo --nodedir=/usr)
 ROOTFS := bundles/busybox/rootfs
-TESTS ?= spec/*.test.ts
+# two tiers: spec/unit (no root, no addon, no packages: `make test-unit`) and
+# spec/integration (root, real containers, podman and containerd); a test
+# still at spec/ top level runs with the integration tier
+UNIT_TESTS := spec/unit/*.test.ts
+TESTS ?= $(UNIT_TESTS) spec/integration/*.test.ts $(wildcard spec/*.test.ts)
 
-.PHONY: all build addon validator ts exe deps rootfs test test-node demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
+.PHONY: all build addon validator ts exe deps rootfs test test-unit test-node demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
 
 all: build
 
@@ -57,6 +61,11 @@ demo: deps build rootfs
 # against bin/runts, the compiled executable
 test: deps build rootfs
 	node_modules/.bin/tap --reporter=tap $(TESTS)
+
+# the unit tier alone, as any user, after nothing but `npm ci`: it needs only
+# the generated config validator (no addon, no root, no apt)
+test-unit: validator
+	node_modules/.bin/tap --reporter=tap $(UNIT_TESTS)
 
 # the same tests against bin/runts-node (the bundle under node): no behaviour
 # may differ between the two
