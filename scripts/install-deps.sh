@@ -8,8 +8,8 @@
 #   libseccomp-dev   the addon builds seccomp filters with libseccomp
 #   golang-github-containers-common  podman's default seccomp profile
 #                    (/usr/share/containers/seccomp.json), loaded in tests
-#   podman conmon containerd uidmap  the real clients that spec/podman.test.ts
-#                    and spec/containerd.test.ts drive (ctr, containerd-shim-runc-v2)
+#   podman conmon containerd uidmap  the real clients that spec/integration/podman.test.ts
+#                    and spec/integration/containerd.test.ts drive (ctr, containerd-shim-runc-v2)
 set -eu
 pkgs="busybox-static runc golang-github-opencontainers-specs-dev jq libseccomp-dev golang-github-containers-common podman conmon containerd uidmap"
 missing=""
