@@ -4,7 +4,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, RUNTS, readState } from './lib/harness';
+import { Sandbox, RUNTS, readState } from '../lib/harness';
 
 const mode = (p: string): string => (fs.statSync(p).mode & 0o7777).toString(8);
 
