@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { Sandbox, RUNTS, Json, eventually, readState } from './lib/harness';
+import { Sandbox, RUNTS, Json, eventually, readState } from '../lib/harness';
 
 const NODE = fs.realpathSync(execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim());
 /** the compiled executable (an ELF file), or a script run by node */
