@@ -5,8 +5,8 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { reorderArgs } from '../lib/cli/args';
-import { Sandbox, readState } from './lib/harness';
+import { reorderArgs } from '../../lib/cli/args';
+import { Sandbox, readState } from '../lib/harness';
 
 t.test('reorderArgs: urfave/cli v1 moves flags (and their values) before the arguments', async (t) => {
   t.same(reorderArgs(['ct', '--memory-swap', '-1']), ['--memory-swap', '-1', 'ct']);

@@ -7,7 +7,7 @@ import t from 'tap';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, RUNTS, errorMessage } from './lib/harness';
+import { Sandbox, RUNTS, errorMessage } from '../lib/harness';
 
 /** the sample config without its /dev tmpfs: the image's own /dev is used */
 const imageDev = (c: Record<string, any>): void => {
