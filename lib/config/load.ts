@@ -56,6 +56,7 @@ function parseText(text: string, file: string): unknown {
 /** A process.json (runtime-spec "process" object, for exec --process), checked like config.json. */
 export function parseProcess(text: string, file: string): Process {
   const data = parseText(text, file);
+  checkDepth(data, file, text);
   if (!validateProcess(data)) throw new ConfigError(formatError(pickError(validateProcess.errors ?? []), data, file, text));
   const proc = data as Process;
   checkUnique(
@@ -83,6 +84,7 @@ export function loadProcess(file: string): Process {
  * from) messages carry a line:column.
  */
 export function checkSpec(data: unknown, file: string, text?: string): Spec {
+  checkDepth(data, file, text);
   checkVersion(data, file);
   if (!validateConfig(data)) {
     const errors = validateConfig.errors ?? [];
@@ -121,6 +123,10 @@ function parseJson5(text: string, file: string): unknown {
   // Lazily: JSON5 costs a few ms to load and is rarely needed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const json5: Json5 = require('json5');
+  // json5 console.warn()s about U+2028/U+2029 in strings: that would reach
+  // runts' stderr outside runc's log format (found by the config fuzz)
+  const warn = console.warn;
+  console.warn = () => {};
   try {
     return json5.parse(text);
   } catch (e) {
@@ -129,6 +135,8 @@ function parseJson5(text: string, file: string): unknown {
     const what = err.message.replace(/^JSON5: /, '').replace(/ at \d+:\d+$/, '');
     const where = err.lineNumber !== undefined ? `:${err.lineNumber}:${err.columnNumber ?? 1}` : '';
     throw new ConfigError(`${file}${where}: invalid JSON: ${what}`);
+  } finally {
+    console.warn = warn;
   }
 }
 
@@ -139,6 +147,30 @@ function fsErrorMessage(e: unknown, file: string): string {
 }
 
 // ---- semantic checks the schema cannot express ----
+
+/**
+ * Deeper than any real config (the schema's own is under 10): JSON.parse
+ * takes 200,000 levels, but the JSON.stringify of the state record and other
+ * recursive walks after it overflow the stack. Go's encoding/json (runc)
+ * stops at 10,000; runts at 1,000, where node is still far from its limit.
+ */
+export const MAX_DEPTH = 1000;
+
+/** Refuses a document nested deeper than MAX_DEPTH, naming the first place too deep. Iterative. */
+function checkDepth(data: unknown, file: string, text: string | undefined): void {
+  const stack: [unknown, string, number][] = [[data, '', 0]];
+  while (stack.length) {
+    const [v, pointer, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= MAX_DEPTH) {
+      // the pointer of a 200,000-deep value is long: its head says enough
+      const shown = pointer.length > 200 ? `${pointer.slice(0, 200)}...` : pointer;
+      throw new ConfigError(`${file}: ${shown}: nested more than ${MAX_DEPTH} levels deep [depth]${at(text, pointer)}`);
+    }
+    const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+    for (const [k, x] of entries) stack.push([x, `${pointer}/${escapePointer(k)}`, depth + 1]);
+  }
+}
 
 function checkVersion(data: unknown, file: string): void {
   if (!isObject(data) || typeof data.ociVersion !== 'string') return; // the schema reports it
@@ -425,16 +457,36 @@ class Locator {
     return this.s.slice(start, this.i);
   }
 
+  /**
+   * Skips one value. Containers are skipped by counting brackets, not by
+   * recursion: a hostile document nests 200,000 deep and would overflow the
+   * stack (found by the config fuzz).
+   */
   private skipValue(): void {
-    const c = this.s[this.i];
-    if (c === '{') {
-      this.object([], 1); // depth beyond path: nothing matches
-    } else if (c === '[') {
-      this.array([], 1);
-    } else if (c === '"' || c === "'") {
+    const s = this.s;
+    const c = s[this.i];
+    if (c === '"' || c === "'") {
       this.string();
-    } else {
-      while (this.i < this.s.length && !/[,\]}\s/]/.test(this.s[this.i])) this.i++;
+      return;
+    }
+    if (c !== '{' && c !== '[') {
+      while (this.i < s.length && !/[,\]}\s/]/.test(s[this.i])) this.i++;
+      return;
+    }
+    let depth = 0;
+    while (this.i < s.length) {
+      const ch = s[this.i];
+      if (ch === '"' || ch === "'") {
+        this.string();
+        continue;
+      }
+      if (ch === '/' && (s[this.i + 1] === '/' || s[this.i + 1] === '*')) {
+        this.ws();
+        continue;
+      }
+      this.i++;
+      if (ch === '{' || ch === '[') depth++;
+      else if ((ch === '}' || ch === ']') && --depth === 0) return;
     }
   }
 

@@ -288,10 +288,17 @@ function stateDirsOf(root: string): string[] {
   }
 }
 
+/** a config without cgroupsPath puts the container at /<id> */
+function idCgroups(a: Area): string[] {
+  const out: string[] = [];
+  for (const h of hierarchies()) for (const id of a.ids) if (fs.existsSync(path.join(h, id))) out.push(path.join(h, id));
+  return out;
+}
+
 function census(a: Area): Leftovers {
   return {
     mounts: mountsUnder(a.dir),
-    cgroups: cgroupDirsUnder(a.cgroupParent),
+    cgroups: [...cgroupDirsUnder(a.cgroupParent), ...idCgroups(a)],
     stateDirs: stateDirsOf(a.root),
     processes: processesOf(a),
   };

@@ -15,6 +15,12 @@ interface Row {
   seconds: number;
 }
 
+/** one line of at most 300 characters: a fuzz case's words may hold a megabyte string */
+const clip = (s: string): string => {
+  const one = s.replace(/\n/g, ' | ');
+  return one.length > 300 ? one.slice(0, 300) + `... (${one.length} chars)` : one;
+};
+
 function table(rows: Row[]): string {
   const head = ['scenario', 'runs', 'failures', 'mounts', 'cgroups', 'state dirs', 'processes', 'fds', 'wall s'];
   const body = rows.map((r) => [
@@ -73,8 +79,8 @@ async function main(): Promise<number> {
     const ok = failures.length === 0;
     if (!ok) bad++;
     process.stdout.write(`${ok ? 'ok' : 'not ok'} - ${s.name}: ${row.runs} runs in ${row.seconds.toFixed(1)} s\n`);
-    for (const n of notes) process.stdout.write(`    ${n}\n`);
-    for (const f of failures.slice(0, 10)) process.stdout.write(`    FAIL ${f}\n`);
+    for (const n of notes) process.stdout.write(`    ${clip(n)}\n`);
+    for (const f of failures.slice(0, 10)) process.stdout.write(`    FAIL ${clip(f)}\n`);
     if (failures.length > 10) process.stdout.write(`    ... ${failures.length - 10} more failures\n`);
   }
   process.stdout.write('\n' + table(rows) + '\n');
