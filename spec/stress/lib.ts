@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RUNTS, ROOTFS, SAMPLE_CONFIG, type Json } from '../lib/harness';
+import { RUNC, RUNTS, ROOTFS, SAMPLE_CONFIG, type Json } from '../lib/harness';
 
 export interface Result {
   code: number;
@@ -24,6 +24,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** called with the runtime's pid once it runs */
   onSpawn?(pid: number): void;
+  /** another runtime (runc) for a side-by-side check; it gets a state root of its own */
+  runtime?: string;
 }
 
 /** A scenario reports how often it ran and what went wrong; the runner adds leftovers and time. */
@@ -95,6 +97,8 @@ export class Area {
   readonly cgroupParent: string;
   /** every id a create or run was asked for: clean-up deletes them */
   readonly ids = new Set<string>();
+  /** the same for runc's side-by-side runs */
+  readonly runcIds = new Set<string>();
 
   constructor(name: string, rootDir?: string) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `runts-test-stress-${name}-`));
@@ -109,7 +113,7 @@ export class Area {
    */
   runts(args: string[], o: RunOptions = {}): Promise<Result> {
     const cmd = args.find((a) => !a.startsWith('-'));
-    if (cmd === 'create' || cmd === 'run') this.ids.add(args[args.length - 1]);
+    if (cmd === 'create' || cmd === 'run') (o.runtime ? this.runcIds : this.ids).add(args[args.length - 1]);
     const n = seq++;
     const outFile = path.join(this.dir, `.out.${n}`);
     const errFile = path.join(this.dir, `.err.${n}`);
@@ -123,7 +127,8 @@ export class Area {
       input = fs.openSync(inFile, 'r');
     }
     return new Promise<Result>((resolve) => {
-      const child = spawn(RUNTS, ['--root', this.root, ...args], { stdio: [input, out, err], env: o.env ?? process.env });
+      const root = o.runtime ? `${this.root}.runc` : this.root;
+      const child = spawn(o.runtime ?? RUNTS, ['--root', root, ...args], { stdio: [input, out, err], env: o.env ?? process.env });
       fs.closeSync(out);
       fs.closeSync(err);
       if (typeof input === 'number') fs.closeSync(input);
@@ -182,6 +187,7 @@ export class Area {
       4,
       [...this.ids].map((id) => () => this.runts(['delete', '--force', id], { timeoutMs: 30000 })),
     );
+    for (const id of this.runcIds) await this.runts(['delete', '--force', id], { runtime: RUNC, timeoutMs: 30000 });
     for (const pid of this.leftovers().processes) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -280,18 +286,21 @@ function processesOf(a: Area): number[] {
 }
 
 function stateDirsOf(root: string): string[] {
-  try {
-    // the seccomp filter cache is the runtime's, not a container's
-    return fs.readdirSync(root).filter((n) => n !== 'seccomp@cache');
-  } catch {
-    return [];
-  }
+  const list = (r: string): string[] => {
+    try {
+      // the seccomp filter cache is the runtime's, not a container's
+      return fs.readdirSync(r).filter((n) => n !== 'seccomp@cache');
+    } catch {
+      return [];
+    }
+  };
+  return [...list(root), ...list(`${root}.runc`).map((n) => `runc:${n}`)];
 }
 
 /** a config without cgroupsPath puts the container at /<id> */
 function idCgroups(a: Area): string[] {
   const out: string[] = [];
-  for (const h of hierarchies()) for (const id of a.ids) if (fs.existsSync(path.join(h, id))) out.push(path.join(h, id));
+  for (const h of hierarchies()) for (const id of [...a.ids, ...a.runcIds]) if (fs.existsSync(path.join(h, id))) out.push(path.join(h, id));
   return out;
 }
 
