@@ -99,3 +99,10 @@ export class ConsoleRefusal extends RuntsError {
     super(`console refused: ${reason}`);
   }
 }
+
+/** state.json is not the record runts wrote (truncated, garbage): `delete --force` still removes the container. */
+export class DamagedState extends RuntsError {
+  constructor(readonly id: string) {
+    super(`container ${id}: its state (state.json) is damaged; delete --force removes it`);
+  }
+}

@@ -4,7 +4,7 @@ import { bool, int, str, strs } from './args';
 import { RuntsError } from '../errors';
 import { withPrefix, type Command } from './command';
 import { logDebug, logWarning } from './log';
-import { waitForeground } from './run';
+import { SignalForwarder, waitForeground } from './run';
 import { loadProcess } from '../config/load';
 import type { Process } from '../config/types';
 import { execInContainer } from '../container/exec';
@@ -93,6 +93,8 @@ export const command: Command = {
     const [id, ...command] = args;
     const detach = bool(flags, 'detach');
     const warn = (m: string): void => logWarning(g, m);
+    // signals that come while the process starts wait for its pid (see SignalForwarder)
+    const signals = detach ? undefined : new SignalForwarder();
     // runc: every exec failure is "exec failed: ..." with exit status 255
     const started = await withPrefix('exec failed', () => {
       const rec = store.load(id);
@@ -108,9 +110,12 @@ export const command: Command = {
         warn,
         debug: (m: string) => logDebug(g, m),
       });
-    }, 255);
-    if (detach) return 0;
-    const status = await waitForeground(started.pid, started.consoleFd, false);
+    }, 255).catch((e: unknown) => {
+      signals?.stop();
+      throw e;
+    });
+    if (!signals) return 0;
+    const status = await waitForeground(started.pid, started.consoleFd, false, signals);
     return status.code >= 0 ? status.code : 128 + status.signal;
   },
 };

@@ -1,9 +1,10 @@
 import { bool, str } from './args';
 import { RuntsError } from '../errors';
 import type { Command } from './command';
-import { statusOf } from '../container/status';
-import { ociState, Store } from '../container/store';
-import { writeStdout } from './stdio';
+import { statusOfId } from '../container/status';
+import { creatingState, ociState, Store } from '../container/store';
+import { writeStderr, writeStdout } from './stdio';
+import { words } from './words';
 
 export const command: Command = {
   name: 'list',
@@ -19,11 +20,18 @@ export const command: Command = {
     const store = new Store(g.root);
     const format = str(flags, 'format');
     if (format !== 'table' && format !== 'json') throw new RuntsError(`invalid format option`);
-    const states = store
-      .list()
-      .map((id) => store.read(id))
-      .filter((r) => r !== undefined)
-      .map((r) => ociState(r, statusOf(store, r)));
+    // a create under way is listed as creating; a damaged record is named on
+    // stderr and skipped, as runc does ("load container ID: ...")
+    const states: Record<string, unknown>[] = [];
+    for (const id of store.list()) {
+      try {
+        const found = statusOfId(store, id);
+        if (found) states.push(found.rec ? ociState(found.rec, found.status) : creatingState(id));
+      } catch (e) {
+        if (!(e instanceof RuntsError)) throw e;
+        writeStderr(`load container ${id}: ${words(e)}\n`);
+      }
+    }
     if (bool(flags, 'quiet')) {
       for (const s of states) writeStdout(`${s.id}\n`);
     } else if (format === 'json') {

@@ -31,6 +31,7 @@ export const command: Command = {
     const id = args[0];
     const detach = bool(flags, 'detach');
     const warn = (m: string): void => logWarning(g, m);
+    const signals = detach ? undefined : new SignalForwarder();
     const { rec, consoleFd } = await withPrefix('runts run failed', () =>
       create(store, {
         id,
@@ -45,13 +46,18 @@ export const command: Command = {
         warn,
         debug: (m: string) => logDebug(g, m),
       }),
-    );
+    ).catch((e: unknown) => {
+      signals?.stop();
+      throw e;
+    });
+    signals?.attach(rec.pid);
     let status;
     try {
       start(store, id, warn);
       if (detach) return 0;
-      status = await waitForeground(rec.pid, consoleFd, rec.config.process?.consoleSize !== undefined);
+      status = await waitForeground(rec.pid, consoleFd, rec.config.process?.consoleSize !== undefined, signals);
     } catch (e) {
+      signals?.stop();
       // a run that fails after create leaves nothing behind
       remove(store, id, true, warn);
       throw e instanceof RuntsError ? new RuntsError(`runts run failed: ${words(e)}`, e.exitCode) : e;
@@ -61,27 +67,65 @@ export const command: Command = {
   },
 };
 
+/**
+ * Passes the signals a foreground run or exec gets on to the container's
+ * process. Installed before create (as runc's signal handler is): a signal
+ * that came between start and the wait would otherwise kill runts by its
+ * default action and leave the container running (SIGINT and SIGHUP did,
+ * found by make stress). Signals that come before the pid is known wait for it.
+ */
+export class SignalForwarder {
+  private pid = 0;
+  private pending: NodeJS.Signals[] = [];
+  private readonly handler = (sig: NodeJS.Signals): void => {
+    if (this.pid > 0) this.send(sig);
+    else this.pending.push(sig);
+  };
+  /** with a terminal the kernel tells the foreground job about resizes */
+  skipWinch = false;
+
+  constructor() {
+    for (const s of FORWARDED) process.on(s, this.handler);
+  }
+
+  attach(pid: number): void {
+    this.pid = pid;
+    for (const sig of this.pending.splice(0)) this.send(sig);
+  }
+
+  stop(): void {
+    for (const s of FORWARDED) process.off(s, this.handler);
+  }
+
+  private send(sig: NodeJS.Signals): void {
+    if (sig === 'SIGWINCH' && this.skipWinch) return;
+    const fd = native.pidfdOpen(this.pid);
+    if (fd >= 0) {
+      native.pidfdSendSignal(fd, SIGNUM[sig]);
+      fs.closeSync(fd);
+    }
+  }
+}
+
 /** Waits for the init of a foreground run, forwarding signals and the terminal. */
-export async function waitForeground(pid: number, consoleFd: number | undefined, sizeFromConfig: boolean): Promise<native.ExitStatus> {
+export async function waitForeground(
+  pid: number,
+  consoleFd: number | undefined,
+  sizeFromConfig: boolean,
+  signals: SignalForwarder = new SignalForwarder(),
+): Promise<native.ExitStatus> {
   // the init is our child (CLONE_PARENT) and nobody else reaps it, so
   // watching it after start loses nothing even if it has already exited
   // the proxy's pidfd first: the process cannot be reaped (by waitExit's
   // worker) before both have one, so neither sees a recycled pid
   const terminal = consoleFd !== undefined ? proxyTerminal(consoleFd, pid, sizeFromConfig) : undefined;
   const exited = native.waitExit(pid);
-
-  const forward = (sig: NodeJS.Signals): void => {
-    // with a terminal the kernel tells the foreground job about resizes
-    if (sig === 'SIGWINCH' && terminal) return;
-    const fd = native.pidfdOpen(pid);
-    if (fd >= 0) {
-      native.pidfdSendSignal(fd, SIGNUM[sig]);
-      fs.closeSync(fd);
-    }
-  };
-  for (const s of FORWARDED) process.on(s, forward);
-  const status = await exited;
-  for (const s of FORWARDED) process.off(s, forward);
-  await terminal?.done;
-  return status;
+  signals.skipWinch = terminal !== undefined;
+  signals.attach(pid);
+  try {
+    return await exited;
+  } finally {
+    signals.stop();
+    await terminal?.done;
+  }
 }

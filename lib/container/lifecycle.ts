@@ -2,9 +2,10 @@
 // start, kill, delete. Each asks status.ts whether the container's status
 // allows it and refuses with a TransitionRefused; the host is store.host.
 import * as path from 'node:path';
+import type { Layout } from '../cgroups/layout';
 import type { Placement } from '../cgroups/manager';
 import { resolveCgroupPath } from '../cgroups/path';
-import { ConfigRefusal, ContainerNotFound, NativeError, RuntsError, TransitionRefused } from '../errors';
+import { ConfigRefusal, ContainerNotFound, DamagedState, NativeError, RuntsError, TransitionRefused } from '../errors';
 import type { Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
 import { checkConfigLimits } from '../plan/limits';
@@ -14,7 +15,7 @@ import { errnoName } from '../native';
 import { NS_PROC_FILE, type LaunchPlan } from '../plan/types';
 import { checkConsole, launch, socketPath, writePidFile } from './spawn';
 import { canKill, canStart, deletesWithoutForce, deleteThaws, isStopped, killAllOfStoppedSucceeds, killThaws, statusOf } from './status';
-import { rfc3339Nano, type ContainerRecord, type Store } from './store';
+import { rfc3339Nano, type ContainerRecord, type Store, type UndoRecord } from './store';
 
 export interface CreateOptions {
   id: string;
@@ -84,13 +85,46 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   // no systemd to ask for a scope: say where the container went instead
   if (o.systemdCgroup && !store.host.facts().systemdRunning)
     o.warn(`systemd is not running: cgroupsPath "${b.spec.linux?.cgroupsPath ?? ''}" is placed at ${cgroupPath} on cgroupfs`);
-  const placement = store.host.cgroups.prepare(store.host.cgroups.layout(), cgroupPath);
+  const layout = store.host.cgroups.layout();
+  // before any mkdir: a create killed from here on leaves what delete --force needs
+  store.writeUndo(o.id, plannedCgroups(store, layout, cgroupPath));
+  const placement = store.host.cgroups.prepare(layout, cgroupPath);
   done(placement);
   // devices always: with no rules in the config the container still gets
   // deny-all plus runc's defaults, never the parent's allow-all
   const resources = b.spec.linux?.resources ?? {};
   store.host.cgroups.manager(placement.paths).apply({ ...resources, devices: resources.devices ?? [] }, b.spec.linux?.devices);
   return placement;
+}
+
+/** The directories prepare() will make (those missing now), parents first, and the container's per hierarchy. */
+function plannedCgroups(store: Store, layout: Layout, cgroupPath: string): UndoRecord {
+  const undo: UndoRecord = { cgroupPaths: {}, createdCgroups: [] };
+  for (const h of layout.hierarchies) {
+    const dir = path.join(h.mountpoint, cgroupPath);
+    undo.cgroupPaths[h.key] = dir;
+    const missing: string[] = [];
+    for (let d = dir; d.startsWith(h.mountpoint + '/') && store.host.realpath(d) === undefined; d = path.dirname(d)) missing.unshift(d);
+    undo.createdCgroups.push(...missing);
+  }
+  return undo;
+}
+
+/**
+ * delete --force of a container without a readable state.json (its create
+ * was killed, or the file was damaged): every process in the cgroups the
+ * create recorded is killed (thawed first), those cgroups removed.
+ */
+function removeUndone(store: Store, id: string): void {
+  const undo = store.readUndo(id);
+  if (undo) {
+    const m = store.host.cgroups.manager(undo.cgroupPaths);
+    for (const pid of store.host.cgroups.pids(undo.cgroupPaths)) store.host.signal(pid, undefined, 9);
+    if (m.isFrozen()) m.thaw();
+    for (const pid of store.host.cgroups.pids(undo.cgroupPaths)) store.host.killAndWait(pid);
+    store.host.cgroups.remove(undo.createdCgroups);
+  }
+  store.release(id);
 }
 
 function initPlan(store: Store, b: Bundle, o: CreateOptions, fifo: string, placement: Placement): LaunchPlan {
@@ -220,11 +254,17 @@ export function kill(store: Store, id: string, sig: number, all: boolean): void 
 }
 
 export function remove(store: Store, id: string, force: boolean, warn: (m: string) => void = () => {}): void {
-  const rec = store.read(id);
+  let rec: ContainerRecord | undefined;
+  try {
+    rec = store.read(id);
+  } catch (e) {
+    if (!(e instanceof DamagedState) || !force) throw e;
+  }
   if (!rec) {
-    // a half-created directory (create died) is cleaned by --force too
+    // a half-created directory (create died) or a damaged record: --force
+    // removes what the create recorded it would make
     if (force) {
-      if (store.isClaimed(id)) store.release(id);
+      if (store.isClaimed(id)) removeUndone(store, id);
       return;
     }
     throw new ContainerNotFound(id);

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { OCI_VERSION } from '../config/default-spec';
 import type { Spec } from '../config/types';
-import { ContainerExists, ContainerNotFound, InvalidId } from '../errors';
+import { ContainerExists, ContainerNotFound, DamagedState, InvalidId } from '../errors';
 import { realHost, type Host } from './host';
 import type { Status } from './status';
 
@@ -28,6 +28,12 @@ export interface ContainerRecord {
   /** create --no-new-keyring: exec then keeps the caller's session keyring too */
   noNewKeyring?: boolean;
   config: Spec;
+}
+
+/** The cgroups a create is about to make: enough to find and remove what it left. */
+export interface UndoRecord {
+  cgroupPaths: Record<string, string>;
+  createdCgroups: string[];
 }
 
 const ID_RE = /^[\w+\-.]+$/;
@@ -79,11 +85,43 @@ export class Store {
     this.host.state.writeAtomic(path.join(this.dir(rec.id), 'state.json'), JSON.stringify(rec));
   }
 
-  /** The record, or undefined when the id is unknown or still being created. */
+  /**
+   * The record, or undefined when the id is unknown or still being created.
+   * A state.json that is not what runts wrote (truncated, garbage) is a
+   * DamagedState, never JSON.parse's SyntaxError text.
+   */
   read(id: string): ContainerRecord | undefined {
     validateId(id);
     const text = this.host.state.read(path.join(this.dir(id), 'state.json'));
-    return text === undefined ? undefined : (JSON.parse(text) as ContainerRecord);
+    if (text === undefined) return undefined;
+    try {
+      const rec = JSON.parse(text) as ContainerRecord;
+      if (rec && typeof rec === 'object' && rec.id === id && typeof rec.pid === 'number' && rec.config && typeof rec.config === 'object') return rec;
+    } catch {
+      // below
+    }
+    throw new DamagedState(id);
+  }
+
+  /**
+   * What a create must undo if it dies: written before it makes any cgroup,
+   * so `delete --force` can remove a container whose create was killed at
+   * any step, or whose state.json was damaged since.
+   */
+  writeUndo(id: string, undo: UndoRecord): void {
+    this.host.state.writeAtomic(path.join(this.dir(id), 'undo.json'), JSON.stringify(undo));
+  }
+
+  readUndo(id: string): UndoRecord | undefined {
+    const text = this.host.state.read(path.join(this.dir(id), 'undo.json'));
+    if (text === undefined) return undefined;
+    try {
+      const u = JSON.parse(text) as UndoRecord;
+      if (u && typeof u.cgroupPaths === 'object' && Array.isArray(u.createdCgroups)) return u;
+    } catch {
+      // damaged too: only the directory can go
+    }
+    return undefined;
   }
 
   /** The record, or runc's "container does not exist". */

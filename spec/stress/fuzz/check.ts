@@ -111,6 +111,7 @@ export interface Running {
   config: Spec;
   cgroupPaths: Record<string, string>;
   namespacePaths: Record<string, string>;
+  noNewKeyring?: boolean;
 }
 
 /** `runts exec --process file id` (foreground) up to the addon (lib/container/exec.ts). */
@@ -123,6 +124,7 @@ export function checkProcess(text: string, c: Running): Verdict {
       initPid: c.pid,
       rootfs: c.rootfs,
       namespacePaths: c.namespacePaths,
+      noNewKeyring: c.noNewKeyring === true,
       cgroupProcs: Object.values(c.cgroupPaths).map((d) => path.join(d, 'cgroup.procs')),
       consoleSocket: '',
       preserveFds: 0,
