@@ -82,6 +82,8 @@ export interface Host {
   signal(pid: number, startTime: string | undefined, sig: number): boolean;
   /** SIGKILL and wait for the exit (bounded); nothing when the process is gone or another one */
   killAndWait(pid: number, startTime?: string): void;
+  /** "dev:ino" of the pid namespace `pid` is in; undefined when it is gone */
+  pidNamespaceOf?(pid: number): string | undefined;
 
   // the exec fifo: create waits on it, start opens it
   mkfifo(file: string, mode: number): number;
@@ -210,6 +212,14 @@ const real: Host = {
   // required on use: state, kill and delete must not load the seccomp code
   prebuildSeccomp: (root, plan) => (require('../seccomp/cache') as typeof import('../seccomp/cache')).usePrebuilt(root, plan),
   procStat: readProcStat,
+  pidNamespaceOf(pid) {
+    try {
+      const st = fs.statSync(`/proc/${pid}/ns/pid`);
+      return `${st.dev}:${st.ino}`;
+    } catch {
+      return undefined;
+    }
+  },
   signal(pid, startTime, sig) {
     // the pidfd pins the process: checked, then signalled, no reuse between
     const fd = native.pidfdOpen(pid);

@@ -90,6 +90,11 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   store.writeUndo(o.id, plannedCgroups(store, layout, cgroupPath));
   const placement = store.host.cgroups.prepare(layout, cgroupPath);
   done(placement);
+  // a cgroup that already holds processes is someone else's: its limits and
+  // freezer would be shared, and kill --all and delete would reach them
+  // (runc >= 1.2 refuses with these words; 1.1.5 says nothing)
+  const found = store.host.cgroups.pids(placement.paths).length;
+  if (found > 0) throw new ConfigRefusal(`container's cgroup is not empty: ${found} process(es) found`);
   // devices always: with no rules in the config the container still gets
   // deny-all plus runc's defaults, never the parent's allow-all
   const resources = b.spec.linux?.resources ?? {};
@@ -170,6 +175,7 @@ function record(store: Store, b: Bundle, o: CreateOptions, pid: number, placemen
     createdCgroups: placement.created,
     namespacePaths,
     noNewKeyring: o.noNewKeyring === true,
+    pidNamespace: store.host.pidNamespaceOf?.(pid),
     config: b.spec,
   };
 }
@@ -253,6 +259,11 @@ export function kill(store: Store, id: string, sig: number, all: boolean): void 
   if (killThaws(s, sig)) store.host.cgroups.manager(rec.cgroupPaths).thaw();
 }
 
+/** the container made its own pid namespace at create (and recorded it) */
+function ownsPidNamespace(rec: ContainerRecord): boolean {
+  return rec.pidNamespace !== undefined && (rec.config.linux?.namespaces ?? []).some((n) => n.type === 'pid' && !n.path);
+}
+
 export function remove(store: Store, id: string, force: boolean, warn: (m: string) => void = () => {}): void {
   let rec: ContainerRecord | undefined;
   try {
@@ -279,7 +290,17 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
     }
     store.host.killAndWait(rec.pid, rec.pidStartTime);
   }
-  for (const pid of store.host.cgroups.pids(rec.cgroupPaths)) store.host.killAndWait(pid);
+  for (const pid of store.host.cgroups.pids(rec.cgroupPaths)) {
+    // with a pid namespace of its own, the container's processes are the ones
+    // in it: whatever else sits in the cgroup was not started by runts
+    // (a process already exiting has no ns link left: it is waited for)
+    const ns = ownsPidNamespace(rec) ? store.host.pidNamespaceOf?.(pid) : undefined;
+    if (ns !== undefined && ns !== rec.pidNamespace) {
+      warn(`delete: process ${pid} in the container's cgroup is not in its pid namespace: not killed`);
+      continue;
+    }
+    store.host.killAndWait(pid);
+  }
   store.host.cgroups.remove(rec.createdCgroups);
   store.release(id);
   store.host.runHooksLogged('poststop', rec.config.hooks?.poststop, hookState(rec.config, id, rec.bundle, 'stopped'), warn);

@@ -27,6 +27,8 @@ export interface ContainerRecord {
   namespacePaths: Record<string, string>;
   /** create --no-new-keyring: exec then keeps the caller's session keyring too */
   noNewKeyring?: boolean;
+  /** "dev:ino" of the init's pid namespace: delete kills only processes in it */
+  pidNamespace?: string;
   config: Spec;
 }
 
