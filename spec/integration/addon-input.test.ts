@@ -18,7 +18,7 @@
 import t, { type Test } from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, errorMessage, mountsMention, type Json } from './lib/harness';
+import { Sandbox, errorMessage, mountsMention, type Json } from '../lib/harness';
 
 function refused(t: Test, s: Sandbox, name: string, edit: (c: Json) => void, re: RegExp): void {
   const b = s.bundle(edit);

@@ -5,7 +5,7 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, RUNC, errorMessage, mountsMention } from './lib/harness';
+import { Sandbox, RUNC, errorMessage, mountsMention } from '../lib/harness';
 
 t.test('mounts inside /proc, or over it without procfs, are refused (runc: checkProcMount)', async (t) => {
   const s = new Sandbox(t);
