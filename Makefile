@@ -83,15 +83,22 @@ stress: deps build rootfs stress-run
 stress-run:
 	node_modules/.bin/ts-node --transpile-only spec/stress/main.ts
 
-# runts against runc, interleaved, in one run: prints the table, writes
-# bench/results.json (BENCH_ARGS="--reps 30", "--json", "--out FILE")
+# the executable, the node launcher, runc (and crun when installed and it
+# runs here) interleaved, in one run: prints the table, puts it in README.md's
+# performance section, writes bench/results.json (BENCH_ARGS="--reps 30",
+# "--json", "--out FILE")
 bench: deps build rootfs bench-run
 
 # the bench alone, on what is already built
-bench-run: bench/build/measure
+bench-run: bench/build/measure bench/build/bun-empty
 	@[ -f /usr/share/containers/seccomp.json ] || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-github-containers-common >/dev/null; }
-	node bench/bench.mjs $(BENCH_ARGS)
+	node bench/bench.mjs --readme README.md $(BENCH_ARGS)
+
+# Bun's own start, the floor under the executable: an empty program compiled the same way
+bench/build/bun-empty: node_modules/.package-lock.json
+	mkdir -p bench/build && echo 'process.exitCode = 0;' > bench/build/empty.js
+	$(BUN) build --compile --bytecode bench/build/empty.js --outfile $@
 
 bench/build/measure: bench/measure.c
 	mkdir -p bench/build && $(CC) -O2 -Wall -Wextra -o $@ $<
