@@ -41,8 +41,13 @@ ts: validator node_modules/.package-lock.json
 # The addon is installed beside it (dist/runts.node), never embedded: the
 # executable dlopens it from the directory of its own path (lib/native.ts).
 # No --target: the compiler reuses its own binary, nothing is downloaded.
+# No autoload: by default the executable reads .env and bunfig.toml from its
+# working directory, and bunfig's preload runs any script, as root
+# (spec/cwd-config.test.ts).
+BUN_COMPILE := --compile --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
+  --no-compile-autoload-tsconfig --no-compile-autoload-package-json
 exe: addon ts
-	$(BUN) build --compile --bytecode dist/runts.js --outfile dist/runts.tmp
+	$(BUN) build $(BUN_COMPILE) dist/runts.js --outfile dist/runts.tmp
 	mv -f dist/runts.tmp dist/runts
 	install -m 0755 addon/build/Release/runts.node dist/runts.node
 
@@ -98,7 +103,7 @@ bench-run: bench/build/measure bench/build/bun-empty
 # Bun's own start, the floor under the executable: an empty program compiled the same way
 bench/build/bun-empty: node_modules/.package-lock.json
 	mkdir -p bench/build && echo 'process.exitCode = 0;' > bench/build/empty.js
-	$(BUN) build --compile --bytecode bench/build/empty.js --outfile $@
+	$(BUN) build $(BUN_COMPILE) bench/build/empty.js --outfile $@
 
 bench/build/measure: bench/measure.c
 	mkdir -p bench/build && $(CC) -O2 -Wall -Wextra -o $@ $<
