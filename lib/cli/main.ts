@@ -1,5 +1,7 @@
 // Entry point: runc's global flags, then one subcommand, each in its own file
 // and loaded only when called (start-up time is paid on every invocation).
+// first: it notes when the bundle began to run (--debug's "start")
+import { commandStarts, timingsLine } from '../timing';
 import { parseFlags, reorderArgs, str, bool, UsageError, type FlagSpec } from './args';
 import { RuntsError } from '../errors';
 import type { Command, GlobalOptions } from './command';
@@ -103,8 +105,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     logDebug(g, `${name} ${parsed.args.join(' ')} (root ${g.root})`);
     const started = Date.now();
+    commandStarts();
     const code = await cmd.run(g, parsed.flags, parsed.args);
     logDebug(g, `${name} done in ${Date.now() - started} ms, exit ${code}`);
+    if (g.debug) logDebug(g, `${name} timings: ${timingsLine()}`);
     return code;
   } catch (e) {
     if (e instanceof RuntsError) {

@@ -10,6 +10,7 @@ import type * as ChildProcess from 'node:child_process';
 import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout, type Layout } from '../cgroups/layout';
 import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type CgroupManager, type Placement } from '../cgroups/manager';
+import type * as ConfigLoad from '../config/load';
 import type { Hook, Spec } from '../config/types';
 import { errnoText } from '../errno';
 import { RuntsError } from '../errors';
@@ -18,6 +19,8 @@ import { hostFeatures } from '../host';
 import * as native from '../native';
 import type { HostFeatures } from '../plan/build';
 import type { LaunchPlan } from '../plan/types';
+import type * as SeccompCache from '../seccomp/cache';
+import { timed } from '../timing';
 import type { SeccompPlan } from '../seccomp/plan';
 import { readProcStat, type ProcStat } from './proc';
 
@@ -106,6 +109,11 @@ export const PASSWD_MAX_BYTES = 4 << 20;
 
 /** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
 const childProcess = (): typeof ChildProcess => require('node:child_process');
+// Required when first called, not when this module loads: every command
+// loads the host (Store carries it), and `state` must not evaluate the config
+// validator or the seccomp code (spec/lazy-load.test.ts)
+const configLoad = (): typeof ConfigLoad => require('../config/load');
+const seccompCache = (): typeof SeccompCache => require('../seccomp/cache');
 
 function readText(p: string): string | undefined {
   try {
@@ -114,6 +122,20 @@ function readText(p: string): string | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+/** tmp + rename */
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    // no fsync: the state lives on /run (tmpfs) and dies with a reboot,
+    // as the containers do; rename alone keeps readers from a torn file
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
 }
 
 const realStateFs: StateFs = {
@@ -128,18 +150,7 @@ const realStateFs: StateFs = {
   },
   mkdirp: (dir, mode) => void fs.mkdirSync(dir, { recursive: true, mode }),
   removeTree: (dir) => fs.rmSync(dir, { recursive: true, force: true }),
-  writeAtomic(file, text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      // no fsync: the state lives on /run (tmpfs) and dies with a reboot,
-      // as the containers do; rename alone keeps readers from a torn file
-      fs.writeSync(fd, text);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  },
+  writeAtomic: (file, text) => timed('state write', () => writeAtomic(file, text)),
   read: readText,
   exists: (file) => fs.existsSync(file),
   subdirs(dir) {
@@ -154,8 +165,8 @@ const realStateFs: StateFs = {
 
 const realCgroups: CgroupHost = {
   layout: hostLayout,
-  prepare: prepareCgroups,
-  remove: removeCgroups,
+  prepare: (layout, cgroupPath) => timed('cgroups', () => prepareCgroups(layout, cgroupPath)),
+  remove: (created) => timed('cgroups', () => removeCgroups(created)),
   pids: cgroupPids,
   manager: (paths) => managerFor(hostLayout(), paths),
 };
@@ -206,11 +217,10 @@ const real: Host = {
     if (why) warn(`/etc/passwd in the rootfs is ${why}: ignored (HOME=/)`);
     return undefined;
   },
-  // required on use, like the seccomp cache: only create parses a config
-  loadConfig: (bundle) => (require('../config/load') as typeof import('../config/load')).loadConfig(bundle),
-  spawn: native.spawn,
-  // required on use: state, kill and delete must not load the seccomp code
-  prebuildSeccomp: (root, plan) => (require('../seccomp/cache') as typeof import('../seccomp/cache')).usePrebuilt(root, plan),
+  loadConfig: (bundle) => timed('parse+validate', () => configLoad().loadConfig(bundle)),
+  // the hooks that run inside spawn count as hooks, not as spawn
+  spawn: (plan, onHooks) => timed('spawn', () => native.spawn(plan, onHooks)),
+  prebuildSeccomp: (root, plan) => timed('plan', () => seccompCache().usePrebuilt(root, plan)),
   procStat: readProcStat,
   pidNamespaceOf(pid) {
     try {
@@ -266,8 +276,8 @@ const real: Host = {
     fs.rmSync(file, { force: true });
     return true;
   },
-  runHooks,
-  runHooksLogged,
+  runHooks: (name, hooks, state, o) => timed('hooks', () => runHooks(name, hooks, state, o)),
+  runHooksLogged: (name, hooks, state, warn) => timed('hooks', () => runHooksLogged(name, hooks, state, warn)),
   moveNetDevice(hostName, name, pid) {
     const r = childProcess().spawnSync('ip', ['link', 'set', 'dev', hostName, 'netns', String(pid), 'name', name], { encoding: 'utf8' });
     if (r.error) throw new RuntsError(`/linux/netDevices/${hostName}: cannot run ip(8): ${r.error.message}`);

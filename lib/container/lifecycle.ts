@@ -9,6 +9,7 @@ import { ConfigRefusal, ContainerNotFound, DamagedState, NativeError, RuntsError
 import type { Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
 import { checkConfigLimits } from '../plan/limits';
+import { timed } from '../timing';
 import { errnoText } from '../errno';
 import type { HookState } from '../hooks';
 import { errnoName } from '../native';
@@ -191,8 +192,8 @@ export function create(store: Store, o: CreateOptions): Created {
     const fifo = store.fifoPath(o.id);
     const rc = store.host.mkfifo(fifo, 0o600);
     if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: errnoName(-rc) }) }, 'setup');
-    placeCgroups(store, b, o, (p) => (placement = p));
-    const plan = initPlan(store, b, o, fifo, placement!);
+    timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
+    const plan = timed('plan', () => initPlan(store, b, o, fifo, placement!));
     const hooks = b.spec.hooks;
     const r = launch(store, plan, (initPid) => {
       // runtime.md: a failing hook here stops the create; spawn kills the init
