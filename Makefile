@@ -43,7 +43,7 @@ ts: validator node_modules/.package-lock.json
 # No --target: the compiler reuses its own binary, nothing is downloaded.
 # No autoload: by default the executable reads .env and bunfig.toml from its
 # working directory, and bunfig's preload runs any script, as root
-# (spec/cwd-config.test.ts).
+# (spec/integration/cwd-config.test.ts).
 BUN_COMPILE := --compile --bytecode --no-compile-autoload-dotenv --no-compile-autoload-bunfig \
   --no-compile-autoload-tsconfig --no-compile-autoload-package-json
 exe: addon ts
@@ -72,10 +72,10 @@ test: deps build rootfs
 test-unit: validator
 	node_modules/.bin/tap --reporter=tap $(UNIT_TESTS)
 
-# the same tests against bin/runts-node (the bundle under node): no behaviour
-# may differ between the two
+# the integration tests against bin/runts-node (the bundle under node): no
+# behaviour may differ between the two (the unit tests run no runtime)
 test-node: deps build rootfs
-	RUNTS_BIN=bin/runts-node node_modules/.bin/tap --reporter=tap $(TESTS)
+	RUNTS_BIN=bin/runts-node node_modules/.bin/tap --reporter=tap $(filter-out $(UNIT_TESTS),$(TESTS))
 
 # load, soak, races, hostile configs, broken state, signals and crashes
 # (spec/stress): a table of runs, failures, leftovers and time; exit 1 on any

@@ -2,7 +2,7 @@
 // loading of the command's code, then each phase the command went through
 // (lib/timing.ts), so a regression in start-up or in one step shows in a log.
 import t from 'tap';
-import { Sandbox } from './lib/harness';
+import { Sandbox } from '../lib/harness';
 
 const PHASES = ['start', 'load', 'parse+validate', 'plan', 'cgroups', 'spawn', 'hooks', 'state write', 'other', 'total'];
 

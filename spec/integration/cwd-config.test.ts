@@ -8,7 +8,7 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, RUNTS } from './lib/harness';
+import { Sandbox, RUNTS } from '../lib/harness';
 
 t.test('.env and bunfig.toml in the working directory are ignored', async (t) => {
   const s = new Sandbox(t);
