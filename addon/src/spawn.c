@@ -185,7 +185,8 @@ static int on_seccomp_fd(struct parent *ps, int passed)
 	rc = seccomp_send_listener(&ps->p->proc.seccomp, ps->init, passed);
 	close(passed);
 	if (rc < 0) {
-		set_failure(ps->f, "send seccomp fd to listener", ps->p->proc.seccomp.listener_path, -rc);
+		/* runc's words: its suite and its users look for them */
+		set_failure(ps->f, "failed to connect with seccomp agent", ps->p->proc.seccomp.listener_path, -rc);
 		return -1;
 	}
 	return 0;

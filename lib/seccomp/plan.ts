@@ -164,6 +164,10 @@ export function planSeccomp(seccomp: Seccomp | undefined, input: SeccompInput): 
       sc.names.forEach((n, j) => {
         if (HANDOVER_SYSCALLS.has(n))
           throw new SeccompError(`${field}/names/${j}: SCMP_ACT_NOTIFY cannot be used for "${n}": the init hands the listener fd over with it`);
+        // runc refuses it too, in these words (its init writes to its sync pipe
+        // under the filter); runts does not need to, but a profile that works
+        // with runts should work with runc
+        if (n === 'write') throw new SeccompError(`${field}/names/${j}: SCMP_ACT_NOTIFY cannot be used for the write syscall`);
       });
     }
     // libseccomp refuses a rule whose action is the default one; it would change nothing (runc skips it too)

@@ -159,7 +159,7 @@ t.test('bad seccomp input: one error naming the field, nothing left behind', asy
     ['errnoRet on ALLOW', { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['a'], action: 'SCMP_ACT_ALLOW', errnoRet: 1 }] }, /\/linux\/seccomp\/syscalls\/0\/errnoRet: SCMP_ACT_ALLOW does not take an errno/],
     ['notify without a listener', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }, /\/linux\/seccomp\/listenerPath: required/],
     ['an arch libseccomp 2.5 lacks', { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_M68K'] }, /\/linux\/seccomp\/architectures\/0: this libseccomp cannot build filters for the architecture/],
-    ['a listener nobody listens on', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/nonexistent/agent.sock', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }, /send seccomp fd to listener \/nonexistent\/agent.sock: no such file or directory/],
+    ['a listener nobody listens on', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/nonexistent/agent.sock', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }, /failed to connect with seccomp agent \/nonexistent\/agent.sock: no such file or directory/],
   ];
   for (const [name, seccomp, re] of cases) {
     const b = bundle(s, seccomp, ['true']);

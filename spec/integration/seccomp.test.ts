@@ -193,6 +193,7 @@ t.test('bad input: one error naming the field', async (t) => {
     ['notify as default', { defaultAction: 'SCMP_ACT_NOTIFY', listenerPath: '/l' }, /^\/linux\/seccomp\/defaultAction: SCMP_ACT_NOTIFY cannot be the default action/],
     ['notify without listener', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }] }, /^\/linux\/seccomp\/listenerPath: required/],
     ['notify on the handover syscall', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/l', syscalls: [{ names: ['mkdir', 'sendmsg'], action: 'SCMP_ACT_NOTIFY' }] }, /^\/linux\/seccomp\/syscalls\/0\/names\/1: SCMP_ACT_NOTIFY cannot be used for "sendmsg"/],
+    ['notify on write, refused as runc refuses it', { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/l', syscalls: [{ names: ['write'], action: 'SCMP_ACT_NOTIFY' }] }, /^\/linux\/seccomp\/syscalls\/0\/names\/0: SCMP_ACT_NOTIFY cannot be used for the write syscall$/],
     ['empty name', { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: [''], action: 'SCMP_ACT_LOG' }] }, /^\/linux\/seccomp\/syscalls\/0\/names: an empty syscall name/],
   ];
   for (const [name, s, re] of cases) t.throws(() => planSeccomp(s, input()), { constructor: SeccompError, message: re }, name);
