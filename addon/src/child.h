@@ -57,6 +57,7 @@ void set_rlimits(const struct plan_process *pr);
 void join_session_keyring(const struct plan_process *pr);
 void apply_attrs(const struct plan_process *pr);
 void set_user_and_caps(const struct plan_process *pr, const struct plan_namespaces *ns);
+void cwd_before_user(const struct plan_process *pr);
 void set_umask_and_cwd(const struct plan_process *pr, char *scratch);
 
 /* exec.c: the last steps: the executable, seccomp, the fifo, execve */

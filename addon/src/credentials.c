@@ -164,11 +164,28 @@ void set_user_and_caps(const struct plan_process *p, const struct plan_namespace
 	}
 }
 
+/* set when cwd_before_user reached the cwd with the runtime's credentials */
+static int g_cwd_reached;
+
+/* As runc: the cwd is tried first while the process still has root's
+ * credentials (a cwd only the runtime can enter, e.g. mode 700 of another
+ * uid, still works for exec --user 0), and again after the user is set up
+ * when that was refused (a cwd only the container's user can enter). */
+void cwd_before_user(const struct plan_process *pr)
+{
+	if (chdir(pr->cwd) == 0) {
+		g_cwd_reached = 1;
+		return;
+	}
+	if (errno != EACCES && errno != EPERM)
+		fail("chdir to cwd", pr->cwd, errno);
+}
+
 void set_umask_and_cwd(const struct plan_process *pr, char *scratch)
 {
 	if (pr->umask >= 0)
 		umask((mode_t)pr->umask);
-	if (chdir(pr->cwd) < 0)
+	if (!g_cwd_reached && chdir(pr->cwd) < 0)
 		fail("chdir to cwd", pr->cwd, errno);
 	/* a cwd outside the root reads as "(unreachable)/..." (CVE-2024-21626);
 	 * scratch holds PLAN_SCRATCH_LEN > PATH_MAX bytes */

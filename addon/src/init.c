@@ -60,6 +60,7 @@ void init_stage2(const struct plan *p)
 		load_seccomp(pr);
 	join_session_keyring(pr);
 	apply_attrs(pr);
+	cwd_before_user(pr);
 	set_user_and_caps(pr, &p->ns);
 	set_umask_and_cwd(pr, p->scratch);
 	if (pr->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
