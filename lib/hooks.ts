@@ -26,6 +26,12 @@ export interface HookState {
 export interface HookOptions {
   /** run in the namespaces of this process (createContainer, startContainer) */
   nsPid?: number;
+  /**
+   * with nsPid: the directory the hook starts in, a path in that process's
+   * mount namespace (createContainer: the rootfs, before the pivot, where
+   * runc's init, which runs it, stands: `touch ./lib/x` lands in the rootfs)
+   */
+  cwd?: string;
 }
 
 function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: HookOptions): void {
@@ -43,7 +49,7 @@ function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: Hook
     // --all enters every namespace of the target that differs from ours
     // (user first, then the rest; it forks for the pid namespace)
     file = 'nsenter';
-    argv = [`--target=${o.nsPid}`, '--all', '--preserve-credentials', '--', hook.path, ...args.slice(1)];
+    argv = [`--target=${o.nsPid}`, '--all', '--preserve-credentials', ...(o.cwd ? [`--wd=${o.cwd}`] : []), '--', hook.path, ...args.slice(1)];
     argv0 = 'nsenter';
   }
   const r = childProcess().spawnSync(file, argv, {

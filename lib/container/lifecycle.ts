@@ -200,7 +200,7 @@ export function create(store: Store, o: CreateOptions): Created {
       const state = hookState(b.spec, o.id, b.bundle, 'creating', initPid);
       store.host.runHooks('prestart', hooks?.prestart, state);
       store.host.runHooks('createRuntime', hooks?.createRuntime, state);
-      store.host.runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid });
+      store.host.runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid, cwd: b.rootfs });
     });
     pid = r.pid;
     // runc's nsexec/init debug words, for what the addon's child did here
