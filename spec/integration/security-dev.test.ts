@@ -71,3 +71,26 @@ t.test('CVE-2025-52565: a /dev/console symlink never gets the pty bound over its
   t.match(errorMessage(text.split('\n').find((l) => l.includes('console')) ?? text), /\/dev\/console/, 'naming /dev/console');
   t.equal(fs.readFileSync(path.join(rootfs, 'etc', 'victim'), 'utf8'), 'victim file\n');
 });
+
+t.test('CVE-2025-31133: an image /dev/null that is not the null device is never bound over masked paths', async (t) => {
+  const s = new Sandbox(t);
+  for (const [name, plant] of [
+    ['symlink to /proc/sys/kernel/core_pattern', (p: string) => fs.symlinkSync('/proc/sys/kernel/core_pattern', p)],
+    ['regular file', (p: string) => fs.writeFileSync(p, '')],
+  ] as const) {
+    const b = s.bundle(
+      (c) => {
+        imageDev(c);
+        c.process.args = ['sh', '-c', 'echo "|/evil" > /proc/kcore && echo WROTE'];
+      },
+      { copyRootfs: true },
+    );
+    const nul = path.join(b, 'rootfs', 'dev', 'null');
+    fs.rmSync(nul, { force: true });
+    plant(nul);
+    const r = s.run(['run', '-b', b, 'nullswap']);
+    t.equal(r.code, 1, `${name}: refused`);
+    t.notMatch(r.stdout, 'WROTE', `${name}: the masked path never became writable`);
+    t.match(errorMessage(r.stderr), /\/dev\/null/, `${name}: naming /dev/null`);
+  }
+});

@@ -6,7 +6,7 @@ import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, alive, errorMessage, readState } from './lib/harness';
+import { Sandbox, alive, errorMessage, readState } from '../lib/harness';
 
 const PIDS = '/sys/fs/cgroup/pids';
 
