@@ -80,7 +80,11 @@ export function runHooks(name: HookName, hooks: Hook[] | undefined, state: HookS
   (hooks ?? []).forEach((h, i) => runOne(name, i, h, state, o));
 }
 
-/** For poststart and poststop: a failure is logged and the operation goes on. */
+/**
+ * For poststop only: runtime.md has a failing poststop hook logged and the
+ * delete go on, every hook still run. (A failing poststart hook is an error
+ * since 1.3.0: start runs it with runHooks and destroys the container.)
+ */
 export function runHooksLogged(name: HookName, hooks: Hook[] | undefined, state: HookState, warn: (m: string) => void): void {
   (hooks ?? []).forEach((h, i) => {
     try {

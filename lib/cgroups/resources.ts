@@ -146,15 +146,34 @@ function hugepageName(size: string, field: string): string {
   return `${m[1]}${m[2].toUpperCase()}`;
 }
 
-/** The write list for v1 controllers (this host's kind of cgroups). */
-function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDevice[] | undefined, out: Write[]): void {
-  const need = (ctrl: string, field: string, what = ctrl): void => {
-    if (!host.controllers.has(ctrl)) throw new ResourceError(`${field}: the ${what} cgroup controller is not available on this host`);
-  };
-  const w = (controller: string, file: string, value: string | number, field: string): void => {
-    out.push({ controller, file, value: String(value), field });
-  };
+/** What the v1 writers share: the host's facts, the refusal for a missing controller, the list. */
+interface V1Out {
+  host: HostFacts;
+  need(ctrl: string, field: string, what?: string): void;
+  w(controller: string, file: string, value: string | number, field: string): void;
+}
 
+/** The write list for v1 controllers (this host's kind of cgroups), in the order runc writes them. */
+function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDevice[] | undefined, out: Write[]): void {
+  const o: V1Out = {
+    host,
+    need(ctrl, field, what = ctrl) {
+      if (!host.controllers.has(ctrl)) throw new ResourceError(`${field}: the ${what} cgroup controller is not available on this host`);
+    },
+    w(controller, file, value, field) {
+      out.push({ controller, file, value: String(value), field });
+    },
+  };
+  v1Devices(r, devices, o);
+  v1Memory(r, cur, o);
+  v1Cpu(r, o);
+  v1BlockIO(r, o);
+  v1Others(r, o);
+}
+
+/** devices.allow/deny: the rules that make up the container's device list */
+function v1Devices(r: Resources, devices: LinuxDevice[] | undefined, o: V1Out): void {
+  const { need, w } = o;
   if (r.devices !== undefined) {
     need('devices', `${P}/devices`);
     for (const rule of deviceRules(r.devices, devices)) {
@@ -162,7 +181,11 @@ function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDev
       w('devices', rule.allow ? 'devices.allow' : 'devices.deny', deviceRuleLine(rule), field);
     }
   }
+}
 
+/** memory.*: limit and swap in the order the kernel accepts */
+function v1Memory(r: Resources, cur: Current, o: V1Out): void {
+  const { host, need, w } = o;
   const m = r.memory;
   if (m) {
     need('memory', `${P}/memory`);
@@ -218,7 +241,11 @@ function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDev
     if (m.useHierarchy !== undefined) w('memory', 'memory.use_hierarchy', m.useHierarchy ? 1 : 0, `${f}/useHierarchy`);
     // checkBeforeUpdate: on v1 the kernel itself refuses a limit under the usage
   }
+}
 
+/** cpu.* and cpuset.* */
+function v1Cpu(r: Resources, o: V1Out): void {
+  const { host, need, w } = o;
   const c = r.cpu;
   if (c) {
     const f = `${P}/cpu`;
@@ -242,7 +269,11 @@ function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDev
     if (c.cpus) w('cpuset', 'cpuset.cpus', c.cpus, `${f}/cpus`);
     if (c.mems) w('cpuset', 'cpuset.mems', c.mems, `${f}/mems`);
   }
+}
 
+/** blkio.*: weights (CFQ or BFQ files) and throttles */
+function v1BlockIO(r: Resources, o: V1Out): void {
+  const { host, need, w } = o;
   const b = r.blockIO;
   if (b) {
     const f = `${P}/blockIO`;
@@ -282,7 +313,11 @@ function v1Writes(r: Resources, host: HostFacts, cur: Current, devices: LinuxDev
         w('blkio', file, `${dev(d)} ${d.rate}`, `${f}/${key}/${i}`);
     }
   }
+}
 
+/** hugetlb, net_cls/net_prio, pids, rdma, and unified on a hybrid host */
+function v1Others(r: Resources, o: V1Out): void {
+  const { host, need, w } = o;
   for (const [i, h] of (r.hugepageLimits ?? []).entries()) {
     const f = `${P}/hugepageLimits/${i}`;
     need('hugetlb', f);

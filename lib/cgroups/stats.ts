@@ -127,6 +127,48 @@ function blkioEntries(text: string | undefined): BlkioEntry[] {
   return out;
 }
 
+/** runc's cpuset stats: the lists as numbers, the flags as 0/1 */
+function cpusetV1(cs: string): NonNullable<Stats['cpuset']> {
+  const n = (f: string): number => small(cs, f) ?? 0;
+  return {
+    cpus: parseList(read(cs, 'cpuset.cpus')),
+    cpu_exclusive: n('cpuset.cpu_exclusive'),
+    mems: parseList(read(cs, 'cpuset.mems')),
+    mem_hardwall: n('cpuset.mem_hardwall'),
+    mem_exclusive: n('cpuset.mem_exclusive'),
+    memory_migrate: n('cpuset.memory_migrate'),
+    memory_spread_page: n('cpuset.memory_spread_page'),
+    memory_spread_slab: n('cpuset.memory_spread_slab'),
+    memory_pressure: n('cpuset.memory_pressure'),
+    sched_load_balance: n('cpuset.sched_load_balance'),
+    sched_relax_domain_level: n('cpuset.sched_relax_domain_level'),
+  };
+}
+
+/** blkio's recursive counters into out: CFQ's files when the kernel has them, else BFQ's, else the throttle ones */
+function blkioV1(blk: string, out: Stats['blkio']): void {
+  // CFQ's files when the kernel has them, else BFQ's, else the throttle counters
+  const cfq = read(blk, 'blkio.io_serviced_recursive') !== undefined;
+  const bfq = read(blk, 'blkio.bfq.io_serviced_recursive') !== undefined;
+  const pre = cfq ? 'blkio.' : bfq ? 'blkio.bfq.' : 'blkio.throttle.';
+  const files: Record<string, string> = cfq || bfq
+    ? {
+        io_service_bytes_recursive: 'io_service_bytes_recursive',
+        io_serviced_recursive: 'io_serviced_recursive',
+        io_queue_recursive: 'io_queued_recursive',
+        io_service_time_recursive: 'io_service_time_recursive',
+        io_wait_time_recursive: 'io_wait_time_recursive',
+        io_merged_recursive: 'io_merged_recursive',
+        io_time_recursive: 'time_recursive',
+        sectors_recursive: 'sectors_recursive',
+      }
+    : { io_service_bytes_recursive: 'io_service_bytes_recursive', io_serviced_recursive: 'io_serviced_recursive' };
+  for (const [key, file] of Object.entries(files)) {
+    const e = blkioEntries(read(blk, pre + file));
+    if (e.length) out[key] = e;
+  }
+}
+
 export function statsV1(paths: Record<string, string>): Stats {
   const acct = dirFor(paths, 'cpuacct');
   const cpu = dirFor(paths, 'cpu');
@@ -168,22 +210,7 @@ export function statsV1(paths: Record<string, string>): Stats {
     network_interfaces: null,
   };
   for (const k of ['percpu', 'percpu_kernel', 'percpu_user'] as const) if (!s.cpu.usage[k]?.length) delete s.cpu.usage[k];
-  if (cs) {
-    const n = (f: string): number => small(cs, f) ?? 0;
-    s.cpuset = {
-      cpus: parseList(read(cs, 'cpuset.cpus')),
-      cpu_exclusive: n('cpuset.cpu_exclusive'),
-      mems: parseList(read(cs, 'cpuset.mems')),
-      mem_hardwall: n('cpuset.mem_hardwall'),
-      mem_exclusive: n('cpuset.mem_exclusive'),
-      memory_migrate: n('cpuset.memory_migrate'),
-      memory_spread_page: n('cpuset.memory_spread_page'),
-      memory_spread_slab: n('cpuset.memory_spread_slab'),
-      memory_pressure: n('cpuset.memory_pressure'),
-      sched_load_balance: n('cpuset.sched_load_balance'),
-      sched_relax_domain_level: n('cpuset.sched_relax_domain_level'),
-    };
-  }
+  if (cs) s.cpuset = cpusetV1(cs);
   if (mem) {
     const raw = keyed(read(mem, 'memory.stat'));
     s.memory = {
@@ -197,28 +224,7 @@ export function statsV1(paths: Record<string, string>): Stats {
     if (!s.memory.cache) delete s.memory.cache;
   }
   if (pids) s.pids = omitZero({ current: small(pids, 'pids.current'), limit: small(pids, 'pids.max') });
-  if (blk) {
-    // CFQ's files when the kernel has them, else BFQ's, else the throttle counters
-    const cfq = read(blk, 'blkio.io_serviced_recursive') !== undefined;
-    const bfq = read(blk, 'blkio.bfq.io_serviced_recursive') !== undefined;
-    const pre = cfq ? 'blkio.' : bfq ? 'blkio.bfq.' : 'blkio.throttle.';
-    const files: Record<string, string> = cfq || bfq
-      ? {
-          io_service_bytes_recursive: 'io_service_bytes_recursive',
-          io_serviced_recursive: 'io_serviced_recursive',
-          io_queue_recursive: 'io_queued_recursive',
-          io_service_time_recursive: 'io_service_time_recursive',
-          io_wait_time_recursive: 'io_wait_time_recursive',
-          io_merged_recursive: 'io_merged_recursive',
-          io_time_recursive: 'time_recursive',
-          sectors_recursive: 'sectors_recursive',
-        }
-      : { io_service_bytes_recursive: 'io_service_bytes_recursive', io_serviced_recursive: 'io_serviced_recursive' };
-    for (const [key, file] of Object.entries(files)) {
-      const e = blkioEntries(read(blk, pre + file));
-      if (e.length) s.blkio[key] = e;
-    }
-  }
+  if (blk) blkioV1(blk, s.blkio);
   if (hug) {
     for (const f of fs.readdirSync(hug)) {
       const m = /^hugetlb\.(\w+)\.usage_in_bytes$/.exec(f);
