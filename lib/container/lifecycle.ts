@@ -96,6 +96,9 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   // (runc >= 1.2 refuses with these words; 1.1.5 says nothing)
   const found = store.host.cgroups.pids(placement.paths).length;
   if (found > 0) throw new ConfigRefusal(`container's cgroup is not empty: ${found} process(es) found`);
+  // a frozen cgroup would stop the init in the middle of its set-up, and
+  // create would wait on it for ever (runc 1.1.5 refuses it in these words)
+  if (store.host.cgroups.manager(placement.paths).isFrozen()) throw new ConfigRefusal("container's cgroup unexpectedly frozen");
   // devices always: with no rules in the config the container still gets
   // deny-all plus runc's defaults, never the parent's allow-all
   const resources = b.spec.linux?.resources ?? {};
