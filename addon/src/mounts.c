@@ -137,7 +137,10 @@ void do_mount(int rootfd, const struct plan_mount *m)
 		fd = (int)openat2_in(rootfd, *rel ? rel : ".", O_PATH | O_CLOEXEC,
 				     RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
 		if (fd < 0 && errno == ELOOP)
-			fail("mount destination is a symlink", m->destination, ELOOP);
+			/* runc's words: its suite and its users match them */
+			fail(!strcmp(m->fstype, "proc") ? "proc must be mounted on ordinary directory"
+							: "sysfs must be mounted on ordinary directory",
+			     m->destination, ELOOP);
 		if (fd >= 0)
 			close(fd);
 	}

@@ -3,7 +3,7 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, errorMessage } from './lib/harness';
+import { Sandbox, errorMessage } from '../lib/harness';
 
 t.test('a cwd only root (the runtime) can enter: create and exec --user 0 work', async (t) => {
   const s = new Sandbox(t);

@@ -3,7 +3,7 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, errorMessage } from './lib/harness';
+import { Sandbox, errorMessage } from '../lib/harness';
 
 t.test('create and run refuse a pre-existing frozen cgroup, and leave nothing', { skip: !fs.existsSync('/sys/fs/cgroup/freezer') && 'no v1 freezer' }, async (t) => {
   const s = new Sandbox(t);

@@ -4,7 +4,7 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, errorMessage } from './lib/harness';
+import { Sandbox, errorMessage } from '../lib/harness';
 
 t.test('createContainer hook: its cwd is the rootfs, so relative paths land in the container', async (t) => {
   const s = new Sandbox(t);
