@@ -14,7 +14,7 @@ ROOTFS := bundles/busybox/rootfs
 UNIT_TESTS := spec/unit/*.test.ts
 TESTS ?= $(UNIT_TESTS) spec/integration/*.test.ts $(wildcard spec/*.test.ts)
 
-.PHONY: all build addon validator ts exe deps rootfs test test-unit test-node demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
+.PHONY: all build addon validator ts exe deps rootfs test test-unit test-node test-v2 demo clean bench bench-run conformance conformance-build conformance-selftest stress stress-run
 
 all: build
 
@@ -87,6 +87,11 @@ stress: deps build rootfs stress-run
 # the scenarios alone, on what is already built (ts-node ships with tap)
 stress-run:
 	node_modules/.bin/ts-node --transpile-only spec/stress/main.ts
+
+# spec/v2/ in ../shared/v2vm (pure cgroup v2, systemd as PID 1), both cgroup
+# drivers; prints how long it took (scripts/test-v2.sh)
+test-v2: deps build rootfs
+	scripts/test-v2.sh
 
 # the executable, the node launcher, runc (and crun when installed and it
 # runs here) interleaved, in one run: prints the table, puts it in README.md's

@@ -26,7 +26,8 @@
         "src/rootread.c",
         "src/sealed_exec.c",
         "src/ptyproxy.c",
-        "src/ptycheck.c"
+        "src/ptycheck.c",
+        "src/unixsock.c"
       ],
       "cflags": [
         "-std=gnu11",

@@ -6,7 +6,7 @@ import type { LaunchPlan, NativeFailure } from './plan/types';
 import type { SeccompPlan } from './seccomp/plan';
 
 interface Addon {
-  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): SpawnResult;
+  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult;
   pidfdOpen(pid: number): number;
   pidfdSendSignal(fd: number, sig: number): number;
   pidfdWait(fd: number, timeoutMs: number): boolean;
@@ -15,7 +15,8 @@ interface Addon {
   setWinsize(fd: number, rows: number, cols: number): number;
   proxyPty(master: number, pid: number, copySize: boolean, cb: (err: number) => void): number;
   resizePty(master: number): number;
-  attachDeviceFilter(dir: string, insns: Buffer): number;
+  attachDeviceFilter(dir: string, insns: Buffer, multi: boolean): number;
+  connectUnix(path: string, timeoutMs: number): number;
   bpfVerifierLog(): string;
   readFileInRoot(rootPath: string, relPath: string, maxBytes: number): Buffer | number;
   seccompCompile(plan: SeccompPlan): SeccompCompiled;
@@ -46,11 +47,13 @@ function load(): Addon {
 export type SpawnResult = { pid: number; consoleFd?: number } | { error: NativeFailure };
 
 /**
- * Starts the container init. onHooks runs while the init waits, mounted but
- * not yet pivoted; if it throws, the init is killed and the error propagates.
+ * Starts the container init. onPlaced runs once the init's pid is in the
+ * plan's cgroup.procs files, before the init unshares its cgroup namespace or
+ * runs anything; onHooks while the init waits, mounted but not yet pivoted. If
+ * either throws, the init is killed and the error propagates.
  */
-export function spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): SpawnResult {
-  const r = load().spawn(plan, onHooks);
+export function spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult {
+  const r = load().spawn(plan, onHooks, onPlaced);
   if ('error' in r) r.error.message = goStyle(r.error.message);
   return r;
 }
@@ -121,8 +124,13 @@ export function resizePty(master: number): number {
 }
 
 /** Loads a cgroup device BPF program (8-byte instructions) and attaches it to dir: 0 or a negative errno. */
-export function attachDeviceFilter(dir: string, insns: Buffer): number {
-  return load().attachDeviceFilter(dir, insns);
+export function attachDeviceFilter(dir: string, insns: Buffer, multi = false): number {
+  return load().attachDeviceFilter(dir, insns, multi);
+}
+
+/** A connected, blocking AF_UNIX stream socket (reads and writes time out with EAGAIN), or a negative errno. */
+export function connectUnix(path: string, timeoutMs: number): number {
+  return load().connectUnix(path, timeoutMs);
 }
 
 /**

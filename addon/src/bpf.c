@@ -16,9 +16,12 @@ static char verifier_log[4096];
 
 /*
  * attach flags 0: a later attach to the same cgroup replaces this program
- * (update), and nothing below the container can override it.
+ * (update), and nothing below the container can override it. multi
+ * (BPF_F_ALLOW_MULTI): next to systemd's own program in a unit's cgroup
+ * (systemd attaches with that flag, and the kernel refuses to mix the two);
+ * a device is then allowed only when both programs allow it.
  */
-static int attach_device_filter(const char *dir, const void *insns, size_t len)
+static int attach_device_filter(const char *dir, const void *insns, size_t len, int multi)
 {
 	union bpf_attr a;
 	int dirfd, prog, rc = 0;
@@ -52,7 +55,7 @@ static int attach_device_filter(const char *dir, const void *insns, size_t len)
 	a.target_fd = (uint32_t)dirfd;
 	a.attach_bpf_fd = (uint32_t)prog;
 	a.attach_type = BPF_CGROUP_DEVICE;
-	a.attach_flags = 0;
+	a.attach_flags = multi ? BPF_F_ALLOW_MULTI : 0;
 	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof(a)) < 0)
 		rc = -errno;
 	close(prog);
@@ -60,11 +63,12 @@ static int attach_device_filter(const char *dir, const void *insns, size_t len)
 	return rc;
 }
 
-/* attachDeviceFilter(dir: string, insns: Buffer): 0 or -errno; verifierLog() after a failure */
+/* attachDeviceFilter(dir: string, insns: Buffer, multi?: boolean): 0 or -errno; verifierLog() after a failure */
 static napi_value js_attach_device_filter(napi_env env, napi_callback_info info)
 {
-	size_t argc = 2;
-	napi_value argv[2], r;
+	size_t argc = 3;
+	napi_value argv[3], r;
+	bool multi = false;
 	char dir[4096];
 	size_t n;
 	void *data;
@@ -73,10 +77,14 @@ static napi_value js_attach_device_filter(napi_env env, napi_callback_info info)
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
 	if (argc < 2 || napi_get_value_string_utf8(env, argv[0], dir, sizeof(dir), &n) != napi_ok ||
 	    napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok || len % sizeof(struct bpf_insn)) {
-		napi_throw_type_error(env, NULL, "attachDeviceFilter(dir: string, insns: Buffer of 8-byte instructions)");
+		napi_throw_type_error(env, NULL, "attachDeviceFilter(dir: string, insns: Buffer of 8-byte instructions, multi?: boolean)");
 		return NULL;
 	}
-	napi_create_int32(env, attach_device_filter(dir, data, len), &r);
+	if (argc >= 3 && napi_get_value_bool(env, argv[2], &multi) != napi_ok) {
+		napi_throw_type_error(env, NULL, "attachDeviceFilter: multi must be a boolean");
+		return NULL;
+	}
+	napi_create_int32(env, attach_device_filter(dir, data, len, multi), &r);
 	return r;
 }
 

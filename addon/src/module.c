@@ -9,6 +9,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	rootread_register(env, exports);
 	seccomp_register(env, exports);
 	ptyproxy_register(env, exports);
+	unixsock_register(env, exports);
 	return exports;
 }
 

@@ -1,4 +1,4 @@
-/* spawn(plan, onHooks?): the parent half of the spawn protocol. It runs
+/* spawn(plan, onHooks?, onPlaced?): the parent half of the spawn protocol. It runs
  * synchronously on the JS thread (a few milliseconds): reads the plan, opens
  * what must be opened before any namespace is entered (exec fifo, console
  * socket, idmap user namespaces), clones stage 1 (stage1.c), then answers the
@@ -102,19 +102,20 @@ static void reap(pid_t pid)
 struct hooks_cb {
 	napi_env env;
 	napi_value fn;
+	napi_value placed; /* onPlaced(initPid), or NULL */
 	int thrown; /* the callback threw: the exception is pending in env */
 };
 
-/* Calls onHooks(initPid) synchronously; 0, or -1 when it threw. */
-static int call_hooks(struct hooks_cb *cb, pid_t init)
+/* Calls fn(initPid) synchronously; 0, or -1 when it threw. */
+static int call_js(struct hooks_cb *cb, napi_value fn, pid_t init)
 {
 	napi_value global, arg, ret;
 	bool pending = false;
-	if (!cb || !cb->fn)
+	if (!cb || !fn)
 		return 0;
 	napi_get_global(cb->env, &global);
 	napi_create_int64(cb->env, init, &arg);
-	if (napi_call_function(cb->env, global, cb->fn, 1, &arg, &ret) != napi_ok ||
+	if (napi_call_function(cb->env, global, fn, 1, &arg, &ret) != napi_ok ||
 	    (napi_is_exception_pending(cb->env, &pending) == napi_ok && pending)) {
 		cb->thrown = 1;
 		return -1;
@@ -169,6 +170,10 @@ static int on_init_pid(struct parent *ps, pid_t init)
 			return -1;
 		}
 	}
+	/* the systemd driver asks systemd to place the init here (its cgroup
+	 * namespace is unshared only after SYNC_GO) */
+	if (call_js(ps->cb, ps->cb ? ps->cb->placed : NULL, init) < 0)
+		return -1;
 	return reply(ps, SYNC_GO);
 }
 
@@ -203,7 +208,7 @@ static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 	case SYNC_SECCOMP_FD:
 		return on_seccomp_fd(ps, passed);
 	case SYNC_HOOKS:
-		if (call_hooks(ps->cb, ps->init) < 0)
+		if (call_js(ps->cb, ps->cb ? ps->cb->fn : NULL, ps->init) < 0)
 			return -1;
 		return reply(ps, SYNC_HOOKS_DONE);
 	case SYNC_READY:
@@ -445,14 +450,16 @@ static void close_spawn_fds(struct plan *p, struct spawn_fds *fds)
 		close(fds->console_peer);
 }
 
-/* spawn(plan, onHooks?) -> {pid, consoleFd?} | {error: {step, path, errno, message}};
- * onHooks(initPid) is called while the init waits before its pivot; if it
- * throws, the container is killed and the exception propagates. */
+/* spawn(plan, onHooks?, onPlaced?) -> {pid, consoleFd?} | {error: {step, path, errno, message}};
+ * onPlaced(initPid) is called once the init's pid is known and written into
+ * the plan's cgroup.procs files, before it goes on; onHooks(initPid) while the
+ * init waits before its pivot. If either throws, the container is killed and
+ * the exception propagates. */
 static napi_value js_spawn(napi_env env, napi_callback_info info)
 {
-	size_t argc = 2;
-	napi_value argv[2], result = NULL;
-	struct hooks_cb hooks = {env, NULL, 0};
+	size_t argc = 3;
+	napi_value argv[3], result = NULL;
+	struct hooks_cb hooks = {env, NULL, NULL, 0};
 	struct spawn_fds fds = {{-1, -1}, -1};
 	struct plan p;
 	struct failure f;
@@ -468,6 +475,11 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 		napi_valuetype t;
 		if (napi_typeof(env, argv[1], &t) == napi_ok && t == napi_function)
 			hooks.fn = argv[1];
+	}
+	if (argc >= 3) {
+		napi_valuetype t;
+		if (napi_typeof(env, argv[2], &t) == napi_ok && t == napi_function)
+			hooks.placed = argv[2];
 	}
 	if (!plan_from_js(env, argv[0], &p)) {
 		plan_free(&p);

@@ -93,9 +93,12 @@ export function encode(prog: Insn[]): Buffer {
   return b;
 }
 
-/** Loads the program for `rules` and attaches it to the cgroup directory `dir`. */
-export function attachDeviceFilter(dir: string, rules: DeviceRule[]): void {
-  const rc = native.attachDeviceFilter(dir, encode(deviceFilterProgram(rules)));
+/**
+ * Loads the program for `rules` and attaches it to the cgroup directory `dir`;
+ * `multi` next to the program systemd attaches to a unit's cgroup.
+ */
+export function attachDeviceFilter(dir: string, rules: DeviceRule[], multi = false): void {
+  const rc = native.attachDeviceFilter(dir, encode(deviceFilterProgram(rules)), multi);
   if (rc < 0) {
     const log = native.bpfVerifierLog().trim().split('\n').pop() ?? '';
     throw new RuntsError(`/linux/resources/devices: loading the cgroup v2 device filter into ${dir}: ${getSystemErrorMap().get(rc)?.[1] ?? `errno ${-rc}`}${log ? ` (${log})` : ''}`);

@@ -54,3 +54,13 @@ export function hostLayout(): Layout {
   cached ??= parseLayout(fs.readFileSync('/proc/self/mountinfo', 'utf8'));
   return cached;
 }
+
+/**
+ * The systemd cgroup driver can work here: systemd is PID 1 (sd_booted(3):
+ * /run/systemd/system), the host is pure cgroup v2, and a way to reach
+ * systemd over D-Bus exists (the system bus, or its private socket as root).
+ */
+export function systemdDriverAvailable(): boolean {
+  if (!fs.existsSync('/run/systemd/system') || hostLayout().kind !== 'v2') return false;
+  return fs.existsSync('/run/dbus/system_bus_socket') || (process.getuid?.() === 0 && fs.existsSync('/run/systemd/private'));
+}

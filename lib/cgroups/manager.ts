@@ -91,19 +91,45 @@ export function removeCgroups(created: string[]): void {
   });
 }
 
-/** Host pids in the container's cgroup (any hierarchy will do: all hold them). */
+/**
+ * Host pids in the container's cgroup and its sub-cgroups (exec --cgroup);
+ * any hierarchy will do: all hold them.
+ */
 export function cgroupPids(paths: Record<string, string>): number[] {
   const dir = paths['pids'] ?? paths['memory'] ?? paths['unified'] ?? Object.values(paths)[0];
   if (!dir) return [];
+  const out: number[] = [];
+  const walk = (d: string, depth: number): void => {
+    try {
+      for (const l of fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8').split('\n')) if (l) out.push(Number(l));
+    } catch {
+      return;
+    }
+    if (depth > 16) return;
+    for (const sub of subCgroups(d)) walk(sub, depth + 1);
+  };
+  walk(dir, 0);
+  return out;
+}
+
+function subCgroups(dir: string): string[] {
   try {
     return fs
-      .readFileSync(path.join(dir, 'cgroup.procs'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => path.join(dir, e.name));
   } catch {
     return [];
   }
+}
+
+/**
+ * Removes the sub-cgroups (exec --cgroup, or made inside the container) of
+ * the container's cgroups, deepest first, so its own directories can go.
+ */
+export function removeSubCgroups(paths: Record<string, string>): void {
+  const under = (d: string, depth: number): string[] => (depth > 16 ? [] : subCgroups(d).flatMap((c) => [...under(c, depth + 1), c]));
+  for (const dir of Object.values(paths)) removeCgroups([...under(dir, 0)].reverse());
 }
 
 // ---------------------------------------------------------------------------
@@ -244,12 +270,25 @@ class FsV1Manager implements CgroupManager {
   }
 }
 
-class FsV2Manager implements CgroupManager {
+export class FsV2Manager implements CgroupManager {
   readonly version = 'v2' as const;
+  /**
+   * multiDevice: the device program goes next to systemd's in a unit's
+   * cgroup (BPF_F_ALLOW_MULTI) instead of being the only one
+   */
   constructor(
     private layout: Layout,
     private paths: Record<string, string>,
+    private multiDevice = false,
   ) {}
+
+  protected get layoutOf(): Layout {
+    return this.layout;
+  }
+
+  protected get pathsOf(): Record<string, string> {
+    return this.paths;
+  }
 
   private get dir(): string {
     const d = this.paths['unified'];
@@ -259,12 +298,34 @@ class FsV2Manager implements CgroupManager {
 
   apply(r: Resources, devices?: LinuxDevice[]): void {
     const writes = resourceWrites(r, hostFacts(this.layout, this.paths), {}, devices);
+    this.checkUsage(r);
+    this.applyWrites(writes, r, devices);
+  }
+
+  /** The files, controllers enabled along the path first; then the device program. */
+  applyWrites(writes: Write[], r: Resources | undefined, devices: LinuxDevice[] | undefined): void {
     this.enable(controllersNeeded(writes));
     applyWrites(this.paths, writes);
-    if (r.devices !== undefined) {
+    if (r?.devices !== undefined) {
       // v2 has no devices files: an eBPF program attached to the cgroup decides
-      attachDeviceFilter(this.dir, deviceRules(r.devices, devices));
+      attachDeviceFilter(this.dir, deviceRules(r.devices, devices), this.multiDevice);
     }
+  }
+
+  /**
+   * memory.checkBeforeUpdate: v2 takes a memory.max under the usage (and
+   * reclaims, or OOM-kills), so as runc does the limit is refused first.
+   */
+  protected checkUsage(r: Resources): void {
+    const m = r.memory;
+    if (!m?.checkBeforeUpdate) return;
+    const usage = Number(readTrim(path.join(this.dir, 'memory.current')) ?? NaN);
+    if (!Number.isFinite(usage)) return;
+    if (m.swap !== undefined && m.swap > 0) {
+      const swapUsage = Number(readTrim(path.join(this.dir, 'memory.swap.current')) ?? 0);
+      if (m.swap <= usage + swapUsage) throw new RuntsError(`rejecting memory+swap limit ${m.swap} below usage ${usage + swapUsage}`);
+    }
+    if (m.limit !== undefined && m.limit > 0 && m.limit <= usage) throw new RuntsError(`rejecting memory limit ${m.limit} below usage ${usage}`);
   }
 
   /** "+ctrl" into cgroup.subtree_control of every ancestor, top down (spec: MUST enable) */
@@ -313,7 +374,12 @@ class FsV2Manager implements CgroupManager {
   }
 }
 
-export function managerFor(layout: Layout, paths: Record<string, string>): CgroupManager {
+/** systemdUnit: the container is in a unit of the systemd driver (lib/cgroups/systemd.ts, loaded only then) */
+export function managerFor(layout: Layout, paths: Record<string, string>, systemdUnit?: string): CgroupManager {
+  if (layout.kind === 'v2' && systemdUnit) {
+    const sd = require('./systemd') as typeof import('./systemd');
+    return new sd.SystemdV2Manager(layout, paths, systemdUnit);
+  }
   if (layout.kind === 'v2') return new FsV2Manager(layout, paths);
   return new FsV1Manager(layout.kind === 'hybrid' ? 'hybrid' : 'v1', layout, paths);
 }

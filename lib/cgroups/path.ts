@@ -6,30 +6,49 @@ import { RuntsError } from '../errors';
 /**
  * Absolute paths are taken as they are; relative ones are under the
  * runtime's own cgroup (as runc does on cgroupfs); empty means "/<id>", runc's
- * default. With --systemd-cgroup, "slice:prefix:name" maps onto cgroupfs the
- * way systemd would lay it out, since no systemd runs here to ask.
+ * default. With --systemd-cgroup, "slice:prefix:name" is where systemd puts
+ * the unit (lib/cgroups/systemd.ts asks it to; without systemd the same path
+ * is made on cgroupfs).
  */
 export function resolveCgroupPath(cgroupsPath: string | undefined, id: string, systemd: boolean): string {
   const p = cgroupsPath ?? '';
   if (systemd) {
-    if (p === '') return `/system.slice/runts-${id}.scope`;
-    const parts = p.split(':');
-    if (parts.length !== 3)
-      throw new RuntsError(`linux.cgroupsPath: expected "slice:prefix:name" with --systemd-cgroup, got "${p}"`);
-    const [slice, prefix, name] = parts;
-    const unit = name.endsWith('.slice') ? name : `${prefix ? prefix + '-' : ''}${name}.scope`;
-    return path.posix.join('/', expandSlice(slice || 'system.slice'), unit);
+    const u = parseSystemdPath(p, id);
+    // a slice is where systemd nests it by its name; a scope is in its slice
+    if (u.unit.endsWith('.slice')) return path.posix.join('/', expandSlice(u.unit, 'linux.cgroupsPath'));
+    return path.posix.join('/', expandSlice(u.slice, 'linux.cgroupsPath'), u.unit);
   }
   if (p === '') return `/${id}`;
   if (path.posix.isAbsolute(p)) return path.posix.normalize(p);
   return path.posix.join('/', ownCgroup('memory') ?? '/', p);
 }
 
-/** "a-b-c.slice" -> "a.slice/a-b.slice/a-b-c.slice", as systemd nests them */
-function expandSlice(slice: string): string {
-  if (!slice.endsWith('.slice') || slice === '-.slice') return slice === '-.slice' ? '' : slice;
+/** "slice:prefix:name" (or "" for the default) to the unit name and its slice */
+export function parseSystemdPath(cgroupsPath: string | undefined, id: string): { unit: string; slice: string } {
+  const p = cgroupsPath ?? '';
+  if (p === '') return { unit: `runts-${id}.scope`, slice: 'system.slice' };
+  const parts = p.split(':');
+  if (parts.length !== 3)
+    throw new RuntsError(`linux.cgroupsPath: expected "slice:prefix:name" with --systemd-cgroup, got "${p}"`);
+  const [slice, prefix, name] = parts;
+  if (name === '' || name.includes('/')) throw new RuntsError(`linux.cgroupsPath: invalid unit name "${name}" in "${p}"`);
+  const unit = name.endsWith('.slice') ? name : `${prefix ? prefix + '-' : ''}${name}.scope`;
+  const parent = slice || 'system.slice';
+  expandSlice(parent, 'linux.cgroupsPath');
+  return { unit, slice: parent };
+}
+
+/** "a-b-c.slice" -> "a.slice/a-b.slice/a-b-c.slice", as systemd nests them; "-.slice" is the root */
+export function expandSlice(slice: string, field: string): string {
+  const bad = (): never => {
+    throw new RuntsError(`${field}: invalid slice name: ${slice}`);
+  };
+  if (!slice.endsWith('.slice') || slice.length <= '.slice'.length || slice.includes('/')) bad();
   const stem = slice.slice(0, -'.slice'.length);
+  if (stem === '-') return '';
   const parts = stem.split('-');
+  // "a--b.slice" and "-a.slice" are not slice names systemd takes
+  if (parts.some((x) => x === '')) bad();
   const out: string[] = [];
   for (let i = 1; i <= parts.length; i++) out.push(parts.slice(0, i).join('-') + '.slice');
   return out.join('/');

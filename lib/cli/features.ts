@@ -8,6 +8,7 @@ import { FLAG_OPTIONS, IDMAP_OPTIONS, PROPAGATION_OPTIONS, RECURSIVE_OPTIONS, TM
 import { NS_FLAGS } from '../plan/types';
 import { seccompFeatures } from '../seccomp/tables';
 import * as native from '../native';
+import { systemdDriverAvailable } from '../cgroups/layout';
 
 export const RUNTS_VERSION = '0.1.0';
 
@@ -20,8 +21,9 @@ export function features(): Record<string, unknown> {
     linux: {
       namespaces: Object.keys(NS_FLAGS).sort(),
       capabilities: allCapNames(),
-      // cgroupfs on v1, v2 and hybrid; --systemd-cgroup paths are mapped onto cgroupfs, no systemd is asked
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
+      // cgroupfs on v1, v2 and hybrid; the systemd driver (transient units over
+      // D-Bus) where it can work, else --systemd-cgroup paths go onto cgroupfs
+      cgroup: { v1: true, v2: true, systemd: systemdDriverAvailable(), systemdUser: false, rdma: true },
       // probed: flags this kernel takes, architectures the linked libseccomp builds
       seccomp: seccompFeatures(native.seccompFlagSupported, native.seccompArchSupported),
       // runts applies no AppArmor profile, SELinux label or RDT class yet: it refuses them

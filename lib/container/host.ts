@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type * as ChildProcess from 'node:child_process';
 import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout, type Layout } from '../cgroups/layout';
-import { cgroupPids, managerFor, prepareCgroups, removeCgroups, type CgroupManager, type Placement } from '../cgroups/manager';
+import { cgroupPids, managerFor, prepareCgroups, removeCgroups, removeSubCgroups, type CgroupManager, type Placement } from '../cgroups/manager';
+import type * as SystemdDriver from '../cgroups/systemd';
 import type * as ConfigLoad from '../config/load';
 import type { Hook, Spec } from '../config/types';
 import { errnoText } from '../errno';
@@ -44,9 +45,19 @@ export interface CgroupHost {
   layout(): Layout;
   prepare(layout: Layout, cgroupPath: string): Placement;
   remove(created: string[]): void;
+  /** the sub-cgroups inside the container's (exec --cgroup), deepest first */
+  removeSub(paths: Record<string, string>): void;
+  /** the container's processes, sub-cgroups included */
   pids(paths: Record<string, string>): number[];
-  manager(paths: Record<string, string>): CgroupManager;
+  /** systemdUnit: the container is that unit of the systemd driver */
+  manager(paths: Record<string, string>, systemdUnit?: string): CgroupManager;
+  /** systemd driver: the unit for the waiting init, then the files (lib/cgroups/systemd.ts, loaded only then) */
+  startUnit(o: StartUnit): void;
+  /** systemd driver: stop the unit, reset it if it failed */
+  stopUnit(unit: string, warn: (m: string) => void): void;
 }
+
+export type StartUnit = Parameters<typeof SystemdDriver.startContainerUnit>[0];
 
 /** What a plan needs to know about this machine. */
 export interface MachineFacts {
@@ -55,6 +66,8 @@ export interface MachineFacts {
   features: HostFeatures;
   /** sd_booted(3) */
   systemdRunning: boolean;
+  /** the systemd cgroup driver applies: systemd runs and the host is pure cgroup v2 */
+  systemdDriver: boolean;
 }
 
 export interface Host {
@@ -76,8 +89,11 @@ export interface Host {
   loadConfig(bundle: string): Spec;
 
   // processes
-  /** the addon's spawn: onHooks runs while the init waits; a throw kills the init */
-  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): native.SpawnResult;
+  /**
+   * the addon's spawn: onPlaced runs once the init's pid is in its cgroups
+   * (before its cgroup namespace), onHooks while it waits; a throw kills the init
+   */
+  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): native.SpawnResult;
   /** filters built once and kept under the state root */
   prebuildSeccomp(root: string, plan: SeccompPlan): void;
   procStat(pid: number): ProcStat | undefined;
@@ -163,12 +179,18 @@ const realStateFs: StateFs = {
   },
 };
 
+/** the systemd cgroup driver, loaded only when it is used */
+const systemdDriver = (): typeof SystemdDriver => require('../cgroups/systemd');
+
 const realCgroups: CgroupHost = {
   layout: hostLayout,
   prepare: (layout, cgroupPath) => timed('cgroups', () => prepareCgroups(layout, cgroupPath)),
   remove: (created) => timed('cgroups', () => removeCgroups(created)),
+  removeSub: (paths) => timed('cgroups', () => removeSubCgroups(paths)),
   pids: cgroupPids,
-  manager: (paths) => managerFor(hostLayout(), paths),
+  manager: (paths, systemdUnit) => managerFor(hostLayout(), paths, systemdUnit),
+  startUnit: (o) => systemdDriver().startContainerUnit(o),
+  stopUnit: (unit, warn) => systemdDriver().stopContainerUnit(unit, warn),
 };
 
 function sameProcess(pid: number, startTime: string | undefined): boolean {
@@ -185,6 +207,7 @@ const real: Host = {
     hostBounding: ownBoundingSet(),
     features: hostFeatures(),
     systemdRunning: fs.existsSync('/run/systemd/system'),
+    systemdDriver: fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2',
   }),
   realpath(p) {
     try {

@@ -4,9 +4,10 @@
 import * as path from 'node:path';
 import type { Layout } from '../cgroups/layout';
 import type { Placement } from '../cgroups/manager';
-import { resolveCgroupPath } from '../cgroups/path';
+import { parseSystemdPath, resolveCgroupPath } from '../cgroups/path';
+import type { SystemdUnit } from '../cgroups/systemd';
 import { ConfigRefusal, ContainerNotFound, DamagedState, NativeError, RuntsError, TransitionRefused } from '../errors';
-import type { Spec } from '../config/types';
+import type { Resources, Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
 import { checkConfigLimits } from '../plan/limits';
 import { timed } from '../timing';
@@ -80,13 +81,29 @@ function openBundle(store: Store, o: CreateOptions): Bundle {
   return { bundle, rootfs, spec };
 }
 
-/** The container's cgroups, made and limited before the init is placed there and runs anything. */
-function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Placement) => void): Placement {
+/**
+ * The container's cgroups, made and limited before the init is placed there
+ * and runs anything. With the systemd driver systemd makes them, with the
+ * init's pid, when onPlaced runs: the placement says where they will be.
+ */
+function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Placement) => void): { unit?: SystemdUnit } {
   const cgroupPath = resolveCgroupPath(b.spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
-  // no systemd to ask for a scope: say where the container went instead
-  if (o.systemdCgroup && !store.host.facts().systemdRunning)
+  const facts = store.host.facts();
+  // no systemd to ask for a scope (or no driver for a v1 host): say where the container went instead
+  if (o.systemdCgroup && !facts.systemdRunning)
     o.warn(`systemd is not running: cgroupsPath "${b.spec.linux?.cgroupsPath ?? ''}" is placed at ${cgroupPath} on cgroupfs`);
+  else if (o.systemdCgroup && !facts.systemdDriver)
+    o.warn(`the systemd cgroup driver needs a cgroup v2 host: cgroupsPath "${b.spec.linux?.cgroupsPath ?? ''}" is placed at ${cgroupPath} on cgroupfs`);
   const layout = store.host.cgroups.layout();
+  if (o.systemdCgroup && facts.systemdDriver) {
+    const top = layout.hierarchies.find((h) => h.version === 2)!.mountpoint;
+    const unit = parseSystemdPath(b.spec.linux?.cgroupsPath, o.id);
+    const paths = { unified: path.join(top, cgroupPath) };
+    // a create killed after systemd made the unit: delete --force stops it
+    store.writeUndo(o.id, { cgroupPaths: paths, createdCgroups: [], systemdUnit: unit.unit });
+    done({ paths, created: [], procsFiles: [] });
+    return { unit };
+  }
   // before any mkdir: a create killed from here on leaves what delete --force needs
   store.writeUndo(o.id, plannedCgroups(store, layout, cgroupPath));
   const placement = store.host.cgroups.prepare(layout, cgroupPath);
@@ -99,11 +116,17 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   // a frozen cgroup would stop the init in the middle of its set-up, and
   // create would wait on it for ever (runc 1.1.5 refuses it in these words)
   if (store.host.cgroups.manager(placement.paths).isFrozen()) throw new ConfigRefusal("container's cgroup unexpectedly frozen");
-  // devices always: with no rules in the config the container still gets
-  // deny-all plus runc's defaults, never the parent's allow-all
-  const resources = b.spec.linux?.resources ?? {};
-  store.host.cgroups.manager(placement.paths).apply({ ...resources, devices: resources.devices ?? [] }, b.spec.linux?.devices);
-  return placement;
+  store.host.cgroups.manager(placement.paths).apply(createResources(b.spec), b.spec.linux?.devices);
+  return {};
+}
+
+/**
+ * devices always: with no rules in the config the container still gets
+ * deny-all plus runc's defaults, never the parent's allow-all
+ */
+function createResources(spec: Spec): Resources {
+  const resources = spec.linux?.resources ?? {};
+  return { ...resources, devices: resources.devices ?? [] };
 }
 
 /** The directories prepare() will make (those missing now), parents first, and the container's per hierarchy. */
@@ -131,6 +154,7 @@ function removeUndone(store: Store, id: string): void {
     for (const pid of store.host.cgroups.pids(undo.cgroupPaths)) store.host.signal(pid, undefined, 9);
     if (m.isFrozen()) m.thaw();
     for (const pid of store.host.cgroups.pids(undo.cgroupPaths)) store.host.killAndWait(pid);
+    if (undo.systemdUnit) store.host.cgroups.stopUnit(undo.systemdUnit, () => {});
     store.host.cgroups.remove(undo.createdCgroups);
   }
   store.release(id);
@@ -191,20 +215,42 @@ export function create(store: Store, o: CreateOptions): Created {
   store.claim(o.id);
   let placement: Placement | undefined;
   let pid = 0;
+  /** the systemd unit, once systemd made it */
+  let unitStarted: string | undefined;
   try {
     const fifo = store.fifoPath(o.id);
     const rc = store.host.mkfifo(fifo, 0o600);
     if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: errnoName(-rc) }) }, 'setup');
-    timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
+    const { unit } = timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
     const plan = timed('plan', () => initPlan(store, b, o, fifo, placement!));
     const hooks = b.spec.hooks;
-    const r = launch(store, plan, (initPid) => {
-      // runtime.md: a failing hook here stops the create; spawn kills the init
-      const state = hookState(b.spec, o.id, b.bundle, 'creating', initPid);
-      store.host.runHooks('prestart', hooks?.prestart, state);
-      store.host.runHooks('createRuntime', hooks?.createRuntime, state);
-      store.host.runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid, cwd: b.rootfs });
-    });
+    const onPlaced = unit
+      ? (initPid: number): void => {
+          // the init waits: it runs nothing and has no cgroup namespace yet
+          store.host.cgroups.startUnit({
+            id: o.id,
+            unit,
+            pid: initPid,
+            layout: store.host.cgroups.layout(),
+            paths: placement!.paths,
+            resources: createResources(b.spec),
+            devices: b.spec.linux?.devices,
+          });
+          unitStarted = unit.unit;
+        }
+      : undefined;
+    const r = launch(
+      store,
+      plan,
+      (initPid) => {
+        // runtime.md: a failing hook here stops the create; spawn kills the init
+        const state = hookState(b.spec, o.id, b.bundle, 'creating', initPid);
+        store.host.runHooks('prestart', hooks?.prestart, state);
+        store.host.runHooks('createRuntime', hooks?.createRuntime, state);
+        store.host.runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid, cwd: b.rootfs });
+      },
+      onPlaced,
+    );
     pid = r.pid;
     // runc's nsexec/init debug words, for what the addon's child did here
     o.debug?.(`nsexec container setup: stage 1 joined and made the namespaces and cloned init ${pid}`);
@@ -212,12 +258,20 @@ export function create(store: Store, o: CreateOptions): Created {
     o.debug?.('init: closing the pipe to signal completion: the init reported ready and waits on the exec fifo');
     for (const [hostName, dev] of Object.entries(b.spec.linux?.netDevices ?? {})) store.host.moveNetDevice(hostName, dev.name ?? hostName, pid);
     const rec = record(store, b, o, pid, placement!);
+    if (unitStarted) rec.systemdUnit = unitStarted;
     store.write(rec);
     writePidFile(store, o.pidFile, pid);
     return { rec, consoleFd: r.consoleFd };
   } catch (e) {
     // nothing of a failed create stays behind: process, cgroups, state dir
     if (pid > 0) store.host.killAndWait(pid);
+    if (unitStarted) {
+      try {
+        store.host.cgroups.stopUnit(unitStarted, o.warn);
+      } catch (e2) {
+        o.warn(`removing unit ${unitStarted}: ${(e2 as Error).message}`);
+      }
+    }
     if (placement) store.host.cgroups.remove(placement.created);
     store.release(o.id);
     throw e;
@@ -260,7 +314,7 @@ export function kill(store: Store, id: string, sig: number, all: boolean): void 
   if (all) {
     for (const pid of store.host.cgroups.pids(rec.cgroupPaths)) store.host.signal(pid, undefined, sig);
   } else if (!store.host.signal(rec.pid, rec.pidStartTime, sig)) throw new TransitionRefused('kill', id, 'stopped');
-  if (killThaws(s, sig)) store.host.cgroups.manager(rec.cgroupPaths).thaw();
+  if (killThaws(s, sig)) store.host.cgroups.manager(rec.cgroupPaths, rec.systemdUnit).thaw();
 }
 
 /** the container made its own pid namespace at create (and recorded it) */
@@ -290,7 +344,7 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
     // kill first, then thaw: the processes wake only to die
     if (deleteThaws(s)) {
       store.host.signal(rec.pid, rec.pidStartTime, 9);
-      store.host.cgroups.manager(rec.cgroupPaths).thaw();
+      store.host.cgroups.manager(rec.cgroupPaths, rec.systemdUnit).thaw();
     }
     store.host.killAndWait(rec.pid, rec.pidStartTime);
   }
@@ -305,6 +359,9 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
     }
     store.host.killAndWait(pid);
   }
+  // systemd removes the unit's cgroup (sub-cgroups too) when it stops the unit
+  if (rec.systemdUnit) store.host.cgroups.stopUnit(rec.systemdUnit, warn);
+  else store.host.cgroups.removeSub(rec.cgroupPaths);
   store.host.cgroups.remove(rec.createdCgroups);
   store.release(id);
   store.host.runHooksLogged('poststop', rec.config.hooks?.poststop, hookState(rec.config, id, rec.bundle, 'stopped'), warn);

@@ -6,7 +6,7 @@ import { canPause, canResume, canUpdate, pauseIsNoop, statusOf } from './status'
 import type { ContainerRecord, Store } from './store';
 
 export function managerOf(store: Store, rec: ContainerRecord): CgroupManager {
-  return store.host.cgroups.manager(rec.cgroupPaths);
+  return store.host.cgroups.manager(rec.cgroupPaths, rec.systemdUnit);
 }
 
 export function pause(store: Store, id: string): void {
@@ -32,7 +32,9 @@ export function update(store: Store, id: string, r: Resources): void {
   const rec = store.load(id);
   const s = statusOf(store, rec);
   if (!canUpdate(s)) throw new TransitionRefused('update', id, s);
-  managerOf(store, rec).apply(r, undefined);
+  // memory.checkBeforeUpdate given at create holds for later updates too
+  const check = r.memory?.checkBeforeUpdate ?? rec.config.linux?.resources?.memory?.checkBeforeUpdate;
+  managerOf(store, rec).apply(check && r.memory ? { ...r, memory: { ...r.memory, checkBeforeUpdate: true } } : r, undefined);
   const linux = (rec.config.linux ??= {});
   const old = (linux.resources ??= {});
   for (const [k, v] of Object.entries(r) as [keyof Resources, unknown][]) {

@@ -36,13 +36,14 @@ export interface Launched {
 }
 
 /**
- * Spawns the plan's process. onHooks runs while a new init waits (create's
- * hooks); a throw there kills the init and propagates. A failed step of the
+ * Spawns the plan's process. onPlaced runs once a new init's pid is in its
+ * cgroups (the systemd driver makes the unit there), onHooks while it waits
+ * (create's hooks); a throw in either kills the init and propagates. A failed step of the
  * addon becomes a NativeError carrying {step, path, errno}.
  */
-export function launch(store: Store, plan: LaunchPlan, onHooks?: (initPid: number) => void): Launched {
+export function launch(store: Store, plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): Launched {
   if (plan.process.seccomp) store.host.prebuildSeccomp(store.root, plan.process.seccomp);
-  const r = store.host.spawn(plan, onHooks);
+  const r = store.host.spawn(plan, onHooks, onPlaced);
   if ('error' in r) throw new NativeError(r.error, 'spawn');
   return { pid: r.pid, consoleFd: r.consoleFd };
 }

@@ -23,6 +23,8 @@ export interface ContainerRecord {
   cgroupPaths: Record<string, string>;
   /** directories runts made (and so removes on delete), parents first */
   createdCgroups: string[];
+  /** the systemd unit the container's cgroup is (systemd cgroup driver): delete stops it */
+  systemdUnit?: string;
   /** /proc/<pid>/ns/<type> of the init, for exec */
   namespacePaths: Record<string, string>;
   /** create --no-new-keyring: exec then keeps the caller's session keyring too */
@@ -36,6 +38,8 @@ export interface ContainerRecord {
 export interface UndoRecord {
   cgroupPaths: Record<string, string>;
   createdCgroups: string[];
+  /** the systemd driver's unit, which systemd may have made already */
+  systemdUnit?: string;
 }
 
 const ID_RE = /^[\w+\-.]+$/;

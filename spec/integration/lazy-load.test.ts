@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Store } from '../../lib/container/store';
+import { Sandbox } from '../lib/harness';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'dist', 'runts.js');
 
@@ -94,4 +95,25 @@ t.test('state loads neither the validator, the seccomp code, json5 nor node:cryp
   for (const re of HEAVY) t.same(r.inits.filter((m) => re.test(m)), [], `nothing matching ${re}`);
   t.notOk(r.builtins.includes('crypto'), 'node:crypto not required');
   t.notOk(r.builtins.includes('child_process'), 'node:child_process not required');
+});
+
+t.test('a run on cgroupfs (even with --systemd-cgroup, no systemd here) never loads the systemd driver or its D-Bus client', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.process.args = ['true'];
+    c.process.terminal = false;
+  });
+  const r = loads(t, ['--root', s.root, 'run', '-b', b, 'lazy-run']);
+  t.equal(r.code, 0, 'the container ran');
+  t.ok(r.inits.includes('lib/cgroups/manager.ts'), 'the cgroup code ran');
+  t.same(r.inits.filter((m) => /^lib\/cgroups\/(systemd|dbus)\.ts$/.test(m)), [], 'neither lib/cgroups/systemd.ts nor dbus.ts');
+  const sd = loads(t, ['--root', s.root, '--systemd-cgroup', 'run', '-b', s.bundle((c) => {
+    c.process.args = ['true'];
+    c.process.terminal = false;
+    c.linux.cgroupsPath = `${path.basename(s.dir)}.slice:runts:lazy`;
+  }), 'lazy-sd']);
+  t.equal(sd.code, 0);
+  t.same(sd.inits.filter((m) => /^lib\/cgroups\/(systemd|dbus)\.ts$/.test(m)), [], 'without systemd running: cgroupfs, no driver');
+  // run's delete removed what it made on cgroupfs, the slices systemd would nest included
+  t.notOk(fs.existsSync('/sys/fs/cgroup/memory/runts.slice'), 'no runts.slice left on cgroupfs');
 });

@@ -49,6 +49,12 @@ export class FakeHost implements Host {
   readonly failingHooks = new Set<HookName>();
   /** called as each hook list runs, before it may fail */
   onHook?: (name: HookName) => void;
+  /** systemd runs on a pure v2 host: --systemd-cgroup uses the systemd driver */
+  systemdDriver = false;
+  /** set: systemd refuses to start the unit with this error */
+  unitFailure?: string;
+  /** the systemd units that exist */
+  readonly units = new Set<string>();
   private nextPid = 1000;
 
   readonly state: StateFs = {
@@ -86,8 +92,20 @@ export class FakeHost implements Host {
         this.cgroupDirs.delete(d);
       }
     },
+    removeSub: (paths) => void this.calls.push(`cgroup rmdir subs of ${paths['unified']}`),
     pids: () => [...this.procs.entries()].filter(([, p]) => p.alive).map(([pid]) => pid),
     manager: (paths) => this.manager(paths['unified']),
+    startUnit: (o) => {
+      this.calls.push(`systemd start ${o.unit.unit} in ${o.unit.slice} pid ${o.pid}`);
+      if (this.unitFailure) throw new RuntsError(this.unitFailure);
+      this.units.add(o.unit.unit);
+      this.cgroupDirs.add(o.paths['unified']);
+    },
+    stopUnit: (unit) => {
+      this.calls.push(`systemd stop ${unit}`);
+      this.units.delete(unit);
+      for (const d of [...this.cgroupDirs]) if (path.basename(d) === unit) this.cgroupDirs.delete(d);
+    },
   };
 
   private manager(dir: string | undefined): CgroupManager {
@@ -114,7 +132,7 @@ export class FakeHost implements Host {
   }
 
   facts(): MachineFacts {
-    return { lastCap: 40, hostBounding: (1n << 41n) - 1n, features: { apparmor: false, selinux: false, resctrl: false }, systemdRunning: false };
+    return { lastCap: 40, hostBounding: (1n << 41n) - 1n, features: { apparmor: false, selinux: false, resctrl: false }, systemdRunning: this.systemdDriver, systemdDriver: this.systemdDriver };
   }
 
   realpath = (p: string): string | undefined => p;
@@ -122,14 +140,15 @@ export class FakeHost implements Host {
   readPasswd = (): string | undefined => undefined;
   loadConfig = (): Spec => structuredClone(this.spec);
 
-  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void): SpawnResult {
+  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult {
     this.calls.push('spawn');
     if (this.spawnFailure) return { error: { ...this.spawnFailure } };
     const pid = this.nextPid++;
     this.procs.set(pid, { startTime: String(pid * 7), alive: true, killPending: false });
-    if (onHooks) {
+    for (const fn of [onPlaced, onHooks]) {
+      if (!fn) continue;
       try {
-        onHooks(pid);
+        fn(pid);
       } catch (e) {
         // the addon kills the waiting init when a hook fails
         this.procs.get(pid)!.alive = false;

@@ -171,3 +171,42 @@ t.test("console rules are checked before anything is made, in runc's words", asy
   t.notOk(store.isClaimed('c1'));
   t.notOk(host.calls.includes('spawn'));
 });
+
+t.test('systemd driver: systemd makes the unit with the waiting init, before the hooks; delete stops it', async (t) => {
+  const { host, store, opts } = setup();
+  host.systemdDriver = true;
+  host.spec = fakeSpec({ createContainer: hook });
+  host.spec.linux!.cgroupsPath = 'runts-test-a.slice:runts:c1';
+  const order: string[] = [];
+  host.onHook = (name) => order.push(`${name} after ${host.calls.filter((c) => c.startsWith('systemd start')).length} unit(s)`);
+  const { rec } = create(store, opts('c1', { systemdCgroup: true }));
+  t.ok(host.calls.includes('systemd start runts-c1.scope in runts-test-a.slice pid 1000'), 'StartTransientUnit with the init pid');
+  t.notOk(host.calls.some((c) => c.startsWith('cgroup mkdir')), 'no directory made behind systemd');
+  t.same(order, ['createContainer after 1 unit(s)'], 'the unit exists before the hooks run');
+  t.equal(rec.systemdUnit, 'runts-c1.scope');
+  t.same(rec.cgroupPaths, { unified: '/sys/fs/cgroup/runts.slice/runts-test.slice/runts-test-a.slice/runts-c1.scope' });
+  remove(store, 'c1', true);
+  t.same([...host.units], [], 'delete stopped the unit');
+  t.ok(host.calls.indexOf('killAndWait 1000') >= 0 && host.calls.indexOf('systemd stop runts-c1.scope') > host.calls.indexOf('killAndWait 1000'), 'after the processes are killed');
+  t.notOk(store.isClaimed('c1'));
+});
+
+t.test('systemd driver: a unit systemd refuses leaves no process, no unit and no state', async (t) => {
+  const { host, store, opts } = setup();
+  host.systemdDriver = true;
+  host.unitFailure = 'error creating systemd unit `runts-c1.scope`: got `failed`';
+  t.equal(refusal(() => create(store, opts('c1', { systemdCgroup: true }))), 'error creating systemd unit `runts-c1.scope`: got `failed`');
+  t.same(host.alive(), [], 'the waiting init was killed');
+  t.same([...host.units], []);
+  t.notOk(store.isClaimed('c1'));
+});
+
+t.test('--systemd-cgroup without systemd: cgroupfs, with the warning', async (t) => {
+  const { host, store, opts } = setup();
+  const warnings: string[] = [];
+  create(store, opts('c1', { systemdCgroup: true, warn: (m) => warnings.push(m) }));
+  t.notOk(host.calls.some((c) => c.startsWith('systemd')));
+  t.ok(host.calls.includes('cgroup mkdir /sys/fs/cgroup/system.slice/runts-c1.scope'));
+  t.match(warnings, [/^systemd is not running: cgroupsPath "" is placed at \/system.slice\/runts-c1.scope on cgroupfs$/]);
+  remove(store, 'c1', true);
+});
