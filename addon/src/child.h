@@ -35,6 +35,7 @@ int open_parent_in_root(int rootfd, const char *path, int create, char *scratch,
 
 /* mounts.c: one entry of plan.rootfs.mounts */
 void do_mount(int rootfd, const struct plan_mount *m);
+void remount_dev_readonly(int rootfd);
 
 /* devices.c: device nodes and /dev symlinks */
 void make_device(int rootfd, const struct plan_device *d, char *scratch, size_t scratch_len);

@@ -120,8 +120,37 @@ static void copy_tree(int from, int to, const char *dest, int depth)
 		fail("tmpcopyup: read directory", dest, errno);
 }
 
+/* flags of a read-only mount at /dev, mounted read-write until /dev is
+ * complete (0: none): devices, links, /dev/pts and the console go in first */
+static unsigned long g_dev_ro_flags;
+
+static int is_dev(const char *dest)
+{
+	while (*dest == '/')
+		dest++;
+	return !strncmp(dest, "dev", 3) && (dest[3] == 0 || (dest[3] == '/' && dest[4] == 0));
+}
+
+/* as runc (finalizeRootfs): a read-only /dev becomes so once it is complete */
+void remount_dev_readonly(int rootfd)
+{
+	char target[FD_PATH_LEN];
+	int fd;
+	if (!g_dev_ro_flags)
+		return;
+	fd = open_in_root(rootfd, "/dev", O_PATH);
+	if (fd < 0)
+		fail("open mount", "/dev", errno);
+	fd_path(target, fd);
+	if (mount(NULL, target, NULL, MS_REMOUNT | g_dev_ro_flags, NULL) < 0 &&
+	    mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | g_dev_ro_flags, NULL) < 0)
+		fail("remount read-only", "/dev", errno);
+	close(fd);
+}
+
 void do_mount(int rootfd, const struct plan_mount *m)
 {
+	unsigned long flags = m->flags;
 	int below = -1; /* tmpcopyup: the directory the tmpfs will cover */
 	char target[FD_PATH_LEN];
 	int fd;
@@ -152,9 +181,13 @@ void do_mount(int rootfd, const struct plan_mount *m)
 		if (below < 0)
 			fail("tmpcopyup: open", m->destination, errno);
 	}
+	if (!is_bind && (flags & MS_RDONLY) && is_dev(m->destination)) {
+		g_dev_ro_flags = flags;
+		flags &= ~(unsigned long)MS_RDONLY;
+	}
 	if (m->userns_fd >= 0) {
 		idmapped_bind(m, fd);
-	} else if (mount(src, target, m->fstype[0] ? m->fstype : NULL, m->flags, m->data[0] ? m->data : NULL) < 0) {
+	} else if (mount(src, target, m->fstype[0] ? m->fstype : NULL, flags, m->data[0] ? m->data : NULL) < 0) {
 		fail(m->fstype[0] && !is_bind ? "mount" : "bind mount", m->destination, errno);
 	}
 	/* the fd names the directory under the mount: reopen to reach the mount */

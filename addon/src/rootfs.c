@@ -92,6 +92,7 @@ void setup_rootfs(const struct plan *p)
 		make_link(rootfd, &r->devlinks[i], p->scratch, p->scratch_len);
 	finish_rootfs(r, rootfd);
 	setup_console(p, rootfd);
+	remount_dev_readonly(rootfd);
 	close(rootfd);
 	wait_for_hooks(p);
 
