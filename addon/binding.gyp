@@ -27,7 +27,8 @@
         "src/sealed_exec.c",
         "src/ptyproxy.c",
         "src/ptycheck.c",
-        "src/unixsock.c"
+        "src/unixsock.c",
+        "src/lock.c"
       ],
       "cflags": [
         "-std=gnu11",

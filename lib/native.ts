@@ -8,6 +8,7 @@ import type { SeccompPlan } from './seccomp/plan';
 interface Addon {
   spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult;
   pidfdOpen(pid: number): number;
+  flock(fd: number, exclusive: boolean, wait: boolean): number;
   pidfdSendSignal(fd: number, sig: number): number;
   pidfdWait(fd: number, timeoutMs: number): boolean;
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
@@ -90,6 +91,11 @@ export function waitExit(pid: number): Promise<ExitStatus> {
     const rc = load().waitExit(pid, (code, signal) => resolve({ code, signal }));
     if (rc < 0) reject(new Error(`wait for pid ${pid}: errno ${-rc}`));
   });
+}
+
+/** flock(2) (addon/src/lock.c): 0, or a negative errno (-EWOULDBLOCK when busy and not waiting) */
+export function flock(fd: number, exclusive: boolean, wait: boolean): number {
+  return load().flock(fd, exclusive, wait);
 }
 
 /** 0, or a negative errno */

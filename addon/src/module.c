@@ -10,6 +10,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	seccomp_register(env, exports);
 	ptyproxy_register(env, exports);
 	unixsock_register(env, exports);
+	lock_register(env, exports);
 	return exports;
 }
 

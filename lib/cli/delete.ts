@@ -12,7 +12,8 @@ export const command: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(g, flags, args) {
-    remove(new Store(g.root), args[0], bool(flags, 'force'), (m) => logWarning(g, m));
+    const store = new Store(g.root);
+    store.locked(args[0], () => remove(store, args[0], bool(flags, 'force'), (m) => logWarning(g, m)));
     return 0;
   },
 };

@@ -96,7 +96,9 @@ export const command: Command = {
     // signals that come while the process starts wait for its pid (see SignalForwarder)
     const signals = detach ? undefined : new SignalForwarder();
     // runc: every exec failure is "exec failed: ..." with exit status 255
-    const started = await withPrefix('exec failed', () => {
+    // the lock until the process is registered (spawned, pid file written):
+    // a delete that comes meanwhile waits, then kills it with the rest
+    const started = await withPrefix('exec failed', () => store.locked(id, () => {
       const rec = store.load(id);
       return execInContainer(store, {
         id,
@@ -110,7 +112,7 @@ export const command: Command = {
         warn,
         debug: (m: string) => logDebug(g, m),
       });
-    }, 255).catch((e: unknown) => {
+    }), 255).catch((e: unknown) => {
       signals?.stop();
       throw e;
     });

@@ -16,7 +16,7 @@ export const command: Command = {
     store.load(args[0]);
     // runc: an empty signal argument means SIGTERM
     const sig = parseSignal(args[1] === undefined || args[1] === '' ? 'SIGTERM' : args[1]);
-    kill(store, args[0], sig, bool(flags, 'all'));
+    store.locked(args[0], () => kill(store, args[0], sig, bool(flags, 'all')));
     return 0;
   },
 };

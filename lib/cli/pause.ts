@@ -10,7 +10,8 @@ export const command: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(g, _flags, args) {
-    pause(new Store(g.root), args[0]);
+    const store = new Store(g.root);
+    store.locked(args[0], () => pause(store, args[0]));
     return 0;
   },
 };

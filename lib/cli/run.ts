@@ -53,16 +53,16 @@ export const command: Command = {
     signals?.attach(rec.pid);
     let status;
     try {
-      start(store, id, warn);
+      store.locked(id, () => start(store, id, warn));
       if (detach) return 0;
       status = await waitForeground(rec.pid, consoleFd, rec.config.process?.consoleSize !== undefined, signals);
     } catch (e) {
       signals?.stop();
       // a run that fails after create leaves nothing behind
-      remove(store, id, true, warn);
+      store.locked(id, () => remove(store, id, true, warn));
       throw e instanceof RuntsError ? new RuntsError(`runts run failed: ${words(e)}`, e.exitCode) : e;
     }
-    if (!bool(flags, 'keep')) remove(store, id, true, warn);
+    if (!bool(flags, 'keep')) store.locked(id, () => remove(store, id, true, warn));
     return status.code >= 0 ? status.code : 128 + status.signal;
   },
 };

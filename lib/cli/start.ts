@@ -11,7 +11,8 @@ export const command: Command = {
   minArgs: 1,
   maxArgs: 1,
   async run(g, _flags, args) {
-    start(new Store(g.root), args[0], (m) => logWarning(g, m));
+    const store = new Store(g.root);
+    store.locked(args[0], () => start(store, args[0], (m) => logWarning(g, m)));
     return 0;
   },
 };

@@ -114,7 +114,8 @@ export const command: Command = {
     if (str(flags, 'l3-cache-schema') || str(flags, 'mem-bw-schema'))
       throw new RuntsError('Intel RDT is not supported by runts (no resctrl on this host)');
     const file = str(flags, 'resources');
-    update(store, args[0], file !== undefined ? readResources(file) : resourcesFromFlags(flags));
+    const resources = file !== undefined ? readResources(file) : resourcesFromFlags(flags);
+    store.locked(args[0], () => update(store, args[0], resources));
     return 0;
   },
 };

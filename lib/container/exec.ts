@@ -6,6 +6,7 @@ import { buildExecPlan } from '../plan/exec';
 import { readPasswd } from './lifecycle';
 import { checkConsole, launch, socketPath, writePidFile, type Launched } from './spawn';
 import { canExec, statusOf } from './status';
+import { faultPoint } from './fault';
 import type { Store } from './store';
 
 export interface ExecOptions {
@@ -73,6 +74,7 @@ export function execInContainer(store: Store, o: ExecOptions): Launched {
     warn: o.warn,
   });
   const r = launch(store, plan);
+  faultPoint('exec:spawned', store.root);
   o.debug?.(`nsexec container setup: joined the namespaces of init ${rec.pid} and cloned process ${r.pid}`);
   o.debug?.('child process in init(): cgroups joined, process attributes set up');
   o.debug?.(`setns_init: about to exec ${o.process.args?.[0] ?? ''}`);

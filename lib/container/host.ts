@@ -38,6 +38,13 @@ export interface StateFs {
   exists(file: string): boolean;
   /** names of the subdirectories (empty when dir does not exist) */
   subdirs(dir: string): string[];
+  /**
+   * An exclusive flock on file, waited for; the release function, or
+   * undefined when there is no such file (or it went while we waited).
+   * `create`: make the file (only create does: a waiter that made it again
+   * inside a directory being removed would break the removal).
+   */
+  lock(file: string, create: boolean): (() => void) | undefined;
 }
 
 /** The cgroup side: placement, removal, and a manager for a container's directories. */
@@ -169,6 +176,34 @@ const realStateFs: StateFs = {
   writeAtomic: (file, text) => timed('state write', () => writeAtomic(file, text)),
   read: readText,
   exists: (file) => fs.existsSync(file),
+  lock(file, create) {
+    for (;;) {
+      let fd: number;
+      try {
+        fd = fs.openSync(file, fs.constants.O_RDWR | (create ? fs.constants.O_CREAT : 0), 0o600);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw e;
+      }
+      const rc = native.flock(fd, true, true);
+      if (rc < 0) {
+        fs.closeSync(fd);
+        throw new RuntsError(`lock ${file}: ${errnoText({ code: native.errnoName(-rc) })}`);
+      }
+      // while we waited the holder may have deleted the container (and a
+      // create made it anew): the lock counts only on the file still there
+      const held = fs.fstatSync(fd);
+      let now: fs.Stats | undefined;
+      try {
+        now = fs.statSync(file);
+      } catch {
+        now = undefined;
+      }
+      if (now && now.ino === held.ino && now.dev === held.dev) return () => fs.closeSync(fd);
+      fs.closeSync(fd);
+      if (!now) return undefined;
+    }
+  },
   subdirs(dir) {
     try {
       return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);

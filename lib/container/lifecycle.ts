@@ -15,6 +15,7 @@ import { errnoText } from '../errno';
 import type { HookState } from '../hooks';
 import { errnoName } from '../native';
 import { NS_PROC_FILE, type LaunchPlan } from '../plan/types';
+import { faultPoint } from './fault';
 import { checkConsole, launch, socketPath, writePidFile } from './spawn';
 import { canKill, canStart, deletesWithoutForce, deleteThaws, isStopped, killAllOfStoppedSucceeds, killThaws, statusOf } from './status';
 import { rfc3339Nano, type ContainerRecord, type Store, type UndoRecord } from './store';
@@ -106,6 +107,7 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   }
   // before any mkdir: a create killed from here on leaves what delete --force needs
   store.writeUndo(o.id, plannedCgroups(store, layout, cgroupPath));
+  faultPoint('create:undo-written', store.root);
   const placement = store.host.cgroups.prepare(layout, cgroupPath);
   done(placement);
   // a cgroup that already holds processes is someone else's: its limits and
@@ -213,6 +215,11 @@ export function create(store: Store, o: CreateOptions): Created {
   // before the cgroups take linux.devices: what the addon cannot carry names its field
   checkConfigLimits(b.spec);
   store.claim(o.id);
+  faultPoint('create:claimed', store.root);
+  // held until the record is written (or the create undone): a delete or
+  // start of this id waits for it, state and list say "creating"
+  const unlock = store.lock(o.id, true);
+  faultPoint('create:locked', store.root);
   let placement: Placement | undefined;
   let pid = 0;
   /** the systemd unit, once systemd made it */
@@ -221,7 +228,9 @@ export function create(store: Store, o: CreateOptions): Created {
     const fifo = store.fifoPath(o.id);
     const rc = store.host.mkfifo(fifo, 0o600);
     if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: errnoName(-rc) }) }, 'setup');
+    faultPoint('create:fifo', store.root);
     const { unit } = timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
+    faultPoint('create:cgroups-made', store.root);
     const plan = timed('plan', () => initPlan(store, b, o, fifo, placement!));
     const hooks = b.spec.hooks;
     const onPlaced = unit
@@ -252,6 +261,7 @@ export function create(store: Store, o: CreateOptions): Created {
       onPlaced,
     );
     pid = r.pid;
+    faultPoint('create:spawned', store.root);
     // runc's nsexec/init debug words, for what the addon's child did here
     o.debug?.(`nsexec container setup: stage 1 joined and made the namespaces and cloned init ${pid}`);
     o.debug?.('child process in init(): rootfs, console and process attributes set up');
@@ -260,6 +270,7 @@ export function create(store: Store, o: CreateOptions): Created {
     const rec = record(store, b, o, pid, placement!);
     if (unitStarted) rec.systemdUnit = unitStarted;
     store.write(rec);
+    faultPoint('create:recorded', store.root);
     writePidFile(store, o.pidFile, pid);
     return { rec, consoleFd: r.consoleFd };
   } catch (e) {
@@ -275,6 +286,8 @@ export function create(store: Store, o: CreateOptions): Created {
     if (placement) store.host.cgroups.remove(placement.created);
     store.release(o.id);
     throw e;
+  } finally {
+    unlock();
   }
 }
 
@@ -298,7 +311,9 @@ export function start(store: Store, id: string, warn: (m: string) => void = () =
   } catch (e) {
     failed(e);
   }
+  faultPoint('start:before-fifo', store.root);
   if (!store.host.releaseFifo(store.fifoPath(id))) throw new TransitionRefused('start', id, 'stopped');
+  faultPoint('start:after-fifo', store.root);
   try {
     store.host.runHooks('poststart', hooks?.poststart, hookState(rec.config, id, rec.bundle, 'running', rec.pid));
   } catch (e) {
@@ -359,10 +374,12 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
     }
     store.host.killAndWait(pid);
   }
+  faultPoint('delete:killed', store.root);
   // systemd removes the unit's cgroup (sub-cgroups too) when it stops the unit
   if (rec.systemdUnit) store.host.cgroups.stopUnit(rec.systemdUnit, warn);
   else store.host.cgroups.removeSub(rec.cgroupPaths);
   store.host.cgroups.remove(rec.createdCgroups);
+  faultPoint('delete:cgroups-removed', store.root);
   store.release(id);
   store.host.runHooksLogged('poststop', rec.config.hooks?.poststop, hookState(rec.config, id, rec.bundle, 'stopped'), warn);
 }

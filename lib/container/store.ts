@@ -82,6 +82,31 @@ export class Store {
     return this.host.state.exists(this.dir(id));
   }
 
+  /**
+   * The per-id lock: an exclusive flock on <dir>/lock, held by every command
+   * that reads a container and then changes it (create for its whole run,
+   * start, kill, delete, pause, resume, update, exec until its process is
+   * registered). It dies with the process, so a killed runts leaves nothing
+   * locked. Read-only commands (state, list, ps, events) never take it: they
+   * read state.json, which is only ever replaced whole, and so never wait on
+   * a stuck holder. Without a lock file (the id is unknown, or its create is
+   * between mkdir and the lock) there is nothing to wait for: a no-op.
+   */
+  lock(id: string, create = false): () => void {
+    validateId(id);
+    return this.host.state.lock(path.join(this.dir(id), 'lock'), create) ?? (() => {});
+  }
+
+  /** fn under the id's lock */
+  locked<T>(id: string, fn: () => T): T {
+    const release = this.lock(id);
+    try {
+      return fn();
+    } finally {
+      release();
+    }
+  }
+
   /** Drops every trace of the id on disk. */
   release(id: string): void {
     this.host.state.removeTree(this.dir(id));

@@ -58,6 +58,8 @@ export class FakeHost implements Host {
   private nextPid = 1000;
 
   readonly state: StateFs = {
+    // one process: nothing to wait for (the real flock is in spec/stress)
+    lock: () => () => {},
     mkdirExclusive: (dir) => {
       if (this.dirs.has(dir)) return false;
       this.dirs.add(dir);
