@@ -3,8 +3,8 @@
 // named, never crash the loader or the create after it.
 import t from 'tap';
 import * as fs from 'node:fs';
-import { ConfigError, parseConfig, parseProcess } from '../lib/config/load';
-import { SAMPLE_CONFIG } from './lib/harness';
+import { ConfigError, parseConfig, parseProcess } from '../../lib/config/load';
+import { SAMPLE_CONFIG } from '../lib/harness';
 
 const sample = (): Record<string, any> => JSON.parse(fs.readFileSync(SAMPLE_CONFIG, 'utf8'));
 const nest = (n: number): string => '['.repeat(n) + ']'.repeat(n);
