@@ -28,7 +28,8 @@
         "src/ptyproxy.c",
         "src/ptycheck.c",
         "src/unixsock.c",
-        "src/lock.c"
+        "src/lock.c",
+        "src/procguard.c"
       ],
       "cflags": [
         "-std=gnu11",

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "procguard.h"
 #include "child.h"
 #include "util.h"
 
@@ -175,6 +176,7 @@ void do_mount(int rootfd, const struct plan_mount *m)
 	}
 
 	fd = mkpath_in_root(rootfd, m->destination, m->is_file, "create mount destination");
+	check_mount_target(fd, m->destination);
 	fd_path(target, fd);
 	if (m->tmpcopyup) {
 		below = open_in_root(rootfd, m->destination, O_RDONLY | O_DIRECTORY);

@@ -63,3 +63,23 @@ t.test('runc 1.1.5 refuses the same bind inside /proc', { skip: !RUNC && 'no run
   t.equal(r.code, 1);
   t.match(errorMessage(r.stderr), 'cannot be mounted because it is inside /proc');
 });
+
+t.test('a destination that reaches /proc through an image symlink is refused too', async (t) => {
+  const s = new Sandbox(t);
+  const fake = path.join(s.dir, 'fake-core-pattern');
+  fs.writeFileSync(fake, '|/evil-helper\n');
+  const b = s.bundle(
+    (c) => {
+      // the plan sees /sneaky; inside the rootfs it is /proc/sys/kernel/core_pattern
+      c.mounts.push({ destination: '/sneaky', type: 'bind', source: fake, options: ['bind'] });
+      c.process.args = ['cat', '/proc/sys/kernel/core_pattern'];
+    },
+    { copyRootfs: true },
+  );
+  fs.symlinkSync('/proc/sys/kernel/core_pattern', path.join(b, 'rootfs', 'sneaky'));
+  const r = s.run(['run', '-b', b, 'sneaky']);
+  t.equal(r.code, 1, `refused (before the fix: ran, printing ${JSON.stringify(r.stdout)})`);
+  t.notMatch(r.stdout, 'evil-helper');
+  t.match(errorMessage(r.stderr), 'mount destination resolves into /proc /sneaky');
+  t.same(mountsMention(b), [], 'nothing left mounted');
+});
