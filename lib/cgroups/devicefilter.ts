@@ -3,7 +3,7 @@
 // the addon loads and attaches. Rules are checked last to first, so a later
 // rule overrides an earlier one, as successive writes to v1's devices.allow /
 // devices.deny do; nothing matching means deny.
-import { getSystemErrorMap } from 'node:util';
+import type * as Util from 'node:util';
 import { RuntsError } from '../errors';
 import * as native from '../native';
 import type { DeviceRule } from './resources';
@@ -101,6 +101,8 @@ export function attachDeviceFilter(dir: string, rules: DeviceRule[], multi = fal
   const rc = native.attachDeviceFilter(dir, encode(deviceFilterProgram(rules)), multi);
   if (rc < 0) {
     const log = native.bpfVerifierLog().trim().split('\n').pop() ?? '';
+    // node:util only now: it costs 1-8 ms to load under Bun, on every call
+    const { getSystemErrorMap } = require('node:util') as typeof Util;
     throw new RuntsError(`/linux/resources/devices: loading the cgroup v2 device filter into ${dir}: ${getSystemErrorMap().get(rc)?.[1] ?? `errno ${-rc}`}${log ? ` (${log})` : ''}`);
   }
 }

@@ -68,6 +68,8 @@ t.test('the instrumentation sees what a create loads (the warm-up evaluates it a
   for (const re of HEAVY) t.ok(r.inits.some((m) => re.test(m)), `warm-up initialised ${re}`);
   // seccomp/cache.ts hashes plans with node:crypto: required only when there is one
   t.notOk(r.builtins.includes('crypto'), 'every command module and a config without seccomp: node:crypto not required');
+  // 1-8 ms under Bun; only error paths use it
+  t.notOk(r.builtins.includes('util'), 'every command module: node:util not required');
 });
 
 t.test('state loads neither the validator, the seccomp code, json5 nor node:crypto', async (t) => {
@@ -95,6 +97,7 @@ t.test('state loads neither the validator, the seccomp code, json5 nor node:cryp
   for (const re of HEAVY) t.same(r.inits.filter((m) => re.test(m)), [], `nothing matching ${re}`);
   t.notOk(r.builtins.includes('crypto'), 'node:crypto not required');
   t.notOk(r.builtins.includes('child_process'), 'node:child_process not required');
+  t.notOk(r.builtins.includes('util'), 'node:util not required');
 });
 
 t.test('a run on cgroupfs (even with --systemd-cgroup, no systemd here) never loads the systemd driver or its D-Bus client', async (t) => {
