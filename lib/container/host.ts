@@ -277,7 +277,7 @@ const real: Host = {
   },
   loadConfig: (bundle) => timed('parse+validate', () => configLoad().loadConfig(bundle)),
   // the hooks that run inside spawn count as hooks, not as spawn
-  spawn: (plan, onHooks) => timed('spawn', () => native.spawn(plan, onHooks)),
+  spawn: (plan, onHooks, onPlaced) => timed('spawn', () => native.spawn(plan, onHooks, onPlaced)),
   prebuildSeccomp: (root, plan) => timed('plan', () => seccompCache().usePrebuilt(root, plan)),
   procStat: readProcStat,
   pidNamespaceOf(pid) {
