@@ -91,9 +91,6 @@ export interface DeviceRule {
   access: string;
 }
 
-/** the device node a default rule is for, where it has one (runc's AllowedDevices paths) */
-const DEFAULT_RULE_PATH: Record<string, string> = { 'c 5:0': '/dev/tty', 'c 5:2': '/dev/ptmx', 'c 1:3': '/dev/null', 'c 1:8': '/dev/random', 'c 1:7': '/dev/full', 'c 1:5': '/dev/zero', 'c 1:9': '/dev/urandom', 'c 10:200': '/dev/net/tun' };
-
 /**
  * The effective rule list, in order: deny everything, the config's rules,
  * then runc's defaults. The deny-all comes first whatever the config says:
@@ -103,8 +100,10 @@ const DEFAULT_RULE_PATH: Record<string, string> = { 'c 5:0': '/dev/tty', 'c 5:2'
  * appends them): the usual config starts with its own deny-all, which must
  * not take /dev/null away. A device listed in linux.devices is created, not
  * allowed: as with runc, opening it takes a rule of the config's (a deny rule
- * for it must hold), and a default whose path linux.devices lists again is
- * dropped (runc: "the spec one takes priority").
+ * for it must hold). runc drops a default rule whose path linux.devices lists
+ * again, but applies its rules only after the init opened its pty, so a
+ * listed /dev/ptmx still works there; runts applies them before the init
+ * runs, so the defaults stay (a terminal needs c 5:2).
  * Access letters other than r, w, m are ignored, as runc ignores them ("rwa"
  * is "rw"); a rule left with none does nothing and is dropped.
  * `configIndex` is the rule's index in linux.resources.devices, for messages.
@@ -122,11 +121,7 @@ export function deviceRules(rules: LinuxDeviceCgroup[] | undefined, devices: Lin
   const startsDenyAll = first !== undefined && !first.allow && first.type === 'a' && [...'rwm'].every((c) => first.access.includes(c));
   // a config that starts with its own deny-all (runc spec's, podman's) needs no second one
   const out: (DeviceRule & { configIndex?: number })[] = startsDenyAll ? given : [norm(DENY_ALL), ...given];
-  const listed = new Set((devices ?? []).map((d) => d.path));
-  for (const d of DEFAULT_DEVICE_RULES) {
-    const p = DEFAULT_RULE_PATH[`${d.type} ${d.major}:${d.minor}`];
-    if (p === undefined || !listed.has(p)) out.push(norm(d));
-  }
+  out.push(...DEFAULT_DEVICE_RULES.map(norm));
   return out;
 }
 

@@ -80,3 +80,16 @@ t.test('run with a terminal reads what the caller types', async (t) => {
   // the pty echoes the line (the container's terminal is not raw), then the answer
   t.match(fs.readFileSync(outFile, 'utf8'), /got-abc\n$/);
 });
+
+t.test('a terminal with /dev/ptmx listed again in linux.devices (runc\'s "redundant default /dev/ptmx")', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.process.terminal = true;
+    c.linux.devices = [...(c.linux.devices ?? []), { path: '/dev/ptmx', type: 'c', major: 5, minor: 2 }];
+    c.process.args = ['sh', '-c', 'ls -lLn /dev/ptmx'];
+  });
+  const outFile = path.join(s.dir, 'out');
+  await underTty(`${q(RUNTS)} --root ${q(s.root)} run -b ${q(b)} ptmx > ${q(outFile)} 2>&1; echo "rc=$?" >> ${q(outFile)}`);
+  // before: "open pty master /dev/ptmx: operation not permitted" (its default device rule was dropped)
+  t.match(fs.readFileSync(outFile, 'utf8'), /^crw-rw-rw-\s+1 0\s+0\s+5,\s+2 .*\/dev\/ptmx\nrc=0\n$/);
+});
