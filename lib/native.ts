@@ -35,6 +35,9 @@ let addon: Addon | undefined;
  * repository top, beside addon/.
  */
 export function addonPath(): string {
+  // make test-asan: the same code built with -fsanitize=address,undefined
+  const sanitized = process.env.RUNTS_TEST_ADDON;
+  if (sanitized) return sanitized;
   if (isCompiledExecutable()) return path.join(path.dirname(process.execPath), 'runts.node');
   return path.join(__dirname, '..', 'addon', 'build', 'Release', 'runts.node');
 }
