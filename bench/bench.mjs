@@ -116,7 +116,11 @@ function add(key, who, v) {
 async function must(what, cmd, want = 0, who) {
   const r = await m.x(...cmd);
   if (r.status !== want) throw new Error(`${what}: exit ${r.status} (wanted ${want}): ${cmd.join(' ')}\n${logTail()}`);
-  if (who) add('peakRss', who, r.rssKb);
+  if (who) {
+    add('peakRss', who, r.rssKb);
+    // per command too (in results.json): which one is the peak
+    add(`rss.${what}`, who, r.rssKb);
+  }
   return r;
 }
 
@@ -476,7 +480,12 @@ let exitCode = 0;
 const loadBefore = os.loadavg().map((x) => Number(x.toFixed(2)));
 try {
   const info = await main();
-  const result = { machine: machine(loadBefore), features: info.features, runtimes: RT.map((r) => r.name), rows: evaluate(info.features) };
+  const rssByCommand = {};
+  for (const [k, per] of Object.entries(samples)) {
+    if (!k.startsWith('rss.')) continue;
+    for (const [who, xs] of Object.entries(per)) (rssByCommand[who] ??= {})[k.slice(4)] = Math.max(...xs);
+  }
+  const result = { machine: machine(loadBefore), features: info.features, runtimes: RT.map((r) => r.name), rows: evaluate(info.features), peakRssKbByCommand: rssByCommand };
   const body = text(result);
   if (JSON_STDOUT) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(body);
