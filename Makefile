@@ -74,13 +74,8 @@ test-unit: validator
 
 # the integration tests against bin/runts-node (the bundle under node): no
 # behaviour may differ between the two (the unit tests run no runtime)
-# Known difference, left out of this pass until fixed: under node a
-# descriptor the caller leaked (no close-on-exec) reaches the hooks
-# (security-hardening "hooks get stdio and nothing else"); the executable
-# passes it (why Bun differs is not yet checked).
-NODE_KNOWN_DIFFERENT := spec/integration/security-hardening.test.ts
 test-node: deps build rootfs
-	RUNTS_BIN=bin/runts-node node_modules/.bin/tap --reporter=tap $(filter-out $(UNIT_TESTS) $(NODE_KNOWN_DIFFERENT),$(TESTS))
+	RUNTS_BIN=bin/runts-node node_modules/.bin/tap --reporter=tap $(filter-out $(UNIT_TESTS),$(TESTS))
 
 # The addon built with -fsanitize=address,undefined (in build/asan, a copy of
 # addon/) under the tests that exercise its plan reader and the child: node

@@ -6,6 +6,7 @@
         "src/module.c",
         "src/spawn.c",
         "src/process.c",
+        "src/fdhygiene.c",
         "src/plan.c",
         "src/napi_read.c",
         "src/seccomp.c",

@@ -6,6 +6,7 @@
 import type * as ChildProcess from 'node:child_process';
 import type { Hook } from './config/types';
 import { RuntsError } from './errors';
+import { cloexecFrom } from './native';
 
 /** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
 const childProcess = (): typeof ChildProcess => require('node:child_process');
@@ -52,6 +53,11 @@ function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: Hook
     argv = [`--target=${o.nsPid}`, '--all', '--preserve-credentials', ...(o.cwd ? [`--wd=${o.cwd}`] : []), '--', hook.path, ...args.slice(1)];
     argv0 = 'nsenter';
   }
+  // a hook gets stdio and nothing else: not a descriptor runts inherited
+  // from its caller without FD_CLOEXEC (node passes those on to children)
+  const what = `error running ${name} hook #${i}`;
+  const rc = cloexecFrom(3);
+  if (rc < 0) throw new RuntsError(`${what}: marking inherited descriptors close-on-exec: errno ${-rc}`);
   const r = childProcess().spawnSync(file, argv, {
     argv0,
     env,
@@ -61,7 +67,6 @@ function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: Hook
     killSignal: 'SIGKILL',
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const what = `error running ${name} hook #${i}`;
   // a hook that exits without reading its stdin is fine (Go's exec ignores EPIPE too)
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'EPIPE' && r.status !== null) r.error = undefined;
   if (r.error) {

@@ -9,6 +9,7 @@ interface Addon {
   spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult;
   pidfdOpen(pid: number): number;
   flock(fd: number, exclusive: boolean, wait: boolean): number;
+  cloexecFrom(first: number): number;
   pidfdSendSignal(fd: number, sig: number): number;
   pidfdWait(fd: number, timeoutMs: number): boolean;
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
@@ -99,6 +100,14 @@ export function waitExit(pid: number): Promise<ExitStatus> {
 /** flock(2) (addon/src/lock.c): 0, or a negative errno (-EWOULDBLOCK when busy and not waiting) */
 export function flock(fd: number, exclusive: boolean, wait: boolean): number {
   return load().flock(fd, exclusive, wait);
+}
+
+/**
+ * Marks every descriptor from `first` up close-on-exec (addon/src/fdhygiene.c):
+ * 0, or a negative errno
+ */
+export function cloexecFrom(first: number): number {
+  return load().cloexecFrom(first);
 }
 
 /** 0, or a negative errno */

@@ -11,6 +11,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	ptyproxy_register(env, exports);
 	unixsock_register(env, exports);
 	lock_register(env, exports);
+	fdhygiene_register(env, exports);
 	return exports;
 }
 
