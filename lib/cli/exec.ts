@@ -9,6 +9,7 @@ import { loadProcess } from '../config/load';
 import type { Process } from '../config/types';
 import { execInContainer } from '../container/exec';
 import { ID_RANGE_WORDS, idInRange } from '../plan/ids';
+import { statusOfId } from '../container/status';
 import { Store } from '../container/store';
 
 /** `--user uid[:gid]`, numeric as runc takes it */
@@ -98,7 +99,7 @@ export const command: Command = {
     // runc: every exec failure is "exec failed: ..." with exit status 255
     // the lock until the process is registered (spawned, pid file written):
     // a delete that comes meanwhile waits, then kills it with the rest
-    const started = await withPrefix('exec failed', () => store.locked(id, () => {
+    const register = (): ReturnType<typeof execInContainer> => {
       const rec = store.load(id);
       return execInContainer(store, {
         id,
@@ -112,7 +113,12 @@ export const command: Command = {
         warn,
         debug: (m: string) => logDebug(g, m),
       });
-    }), 255).catch((e: unknown) => {
+    };
+    // with --ignore-paused into a paused container the process waits, frozen
+    // in the container's cgroup, until a resume: holding the lock meanwhile
+    // would keep that resume out for good (runc's exec takes no lock here)
+    const waitsForResume = bool(flags, 'ignore-paused') && statusOfId(store, id)?.status === 'paused';
+    const started = await withPrefix('exec failed', () => (waitsForResume ? register() : store.locked(id, register)), 255).catch((e: unknown) => {
       signals?.stop();
       throw e;
     });

@@ -123,6 +123,25 @@ t.test('exec into a stopped or paused container', async (t) => {
   t.equal(errorMessage(stopped.stderr), 'exec failed: cannot exec in a stopped container');
 });
 
+t.test('exec --ignore-paused into a paused container runs once it is resumed', async (t) => {
+  const { s } = running(t);
+  const { RUNTS } = await import('../lib/harness');
+  t.equal(s.run(['pause', 'ex']).code, 0);
+  // the exec'd process joins the frozen cgroup and waits there
+  const exec = spawn(RUNTS, ['--root', s.root, 'exec', '--ignore-paused', 'ex', 'echo', 'after-resume']);
+  let out = '';
+  exec.stdout.on('data', (d) => (out += d));
+  const done = new Promise<number | null>((resolve) => exec.on('close', (code) => resolve(code)));
+  // give it time to reach the frozen cgroup (if it has not, the test is merely weaker)
+  await new Promise((r) => setTimeout(r, 1500));
+  t.equal(out, '', 'nothing ran while paused');
+  // resume must not wait for the exec (which waits for resume): that was a deadlock
+  const resumed = s.run(['resume', 'ex']);
+  t.equal(resumed.code, 0, resumed.stderr);
+  t.equal(await done, 0, 'the exec finished after the resume');
+  t.equal(out.trim(), 'after-resume');
+});
+
 t.test('--cgroup puts the process in an existing sub-cgroup', async (t) => {
   const { s, pid } = running(t);
   const line = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => l.includes(':pids:'))!;
