@@ -222,76 +222,21 @@ export function processPlan(
   };
 }
 
-export function buildPlan(input: PlanInput): LaunchPlan {
-  const { spec } = input;
+/**
+ * `/` becomes rslave (rprivate when asked) before anything is mounted;
+ * shared and unbindable are applied to the new root after the pivot
+ */
+function propagation(prop: string): { rootPropagation: number; rootfsPropagation: number } {
+  const privateRoot = prop === 'private' || prop === 'rprivate';
+  return {
+    rootPropagation: MS.REC | (privateRoot ? MS.PRIVATE : MS.SLAVE),
+    rootfsPropagation: prop && !privateRoot && prop !== 'slave' && prop !== 'rslave' ? PROPAGATION_OPTIONS[prop] : 0,
+  };
+}
+
+/** linux.devices and the default devices (with their /dev links), unless /dev is bound from elsewhere */
+function planDevices(spec: Spec, mountNs: boolean, userNs: boolean): { devices: PlanDevice[]; devLinks: PlanDeviceLink[] } {
   const linux = spec.linux ?? {};
-  const proc = spec.process;
-  if (!proc) throw new PlanError('/process: required to create a container');
-  // what the addon cannot carry is refused here, naming the field (lib/plan/limits.ts)
-  checkConfigLimits(spec);
-  checkPreserveFds(input.preserveFds);
-
-  let cloneFlags = 0;
-  const given: NsJoin[] = [];
-  for (const ns of linux.namespaces ?? []) {
-    const flag = NS_FLAGS[ns.type];
-    if (ns.path) given.push({ type: ns.type, flag, path: ns.path });
-    else cloneFlags |= flag;
-  }
-  const joins = orderJoins(given);
-  const has = (t: keyof typeof NS_FLAGS): boolean => (linux.namespaces ?? []).some((n) => n.type === t);
-  const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
-  const userNs = has('user');
-
-  checkMappingIds(linux.uidMappings, '/linux/uidMappings');
-  checkMappingIds(linux.gidMappings, '/linux/gidMappings');
-  (spec.mounts ?? []).forEach((m, i) => {
-    checkMappingIds(m.uidMappings, `/mounts/${i}/uidMappings`);
-    checkMappingIds(m.gidMappings, `/mounts/${i}/gidMappings`);
-  });
-  if (newUser && !(linux.uidMappings?.length && linux.gidMappings?.length))
-    throw new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings');
-  if (!userNs && (linux.uidMappings?.length || linux.gidMappings?.length))
-    throw new PlanError('/linux/uidMappings: id mappings need a user namespace in /linux/namespaces');
-  if ((spec.hostname ?? '') !== '' && !has('uts'))
-    throw new PlanError('/hostname: setting the hostname needs a uts namespace in /linux/namespaces');
-  if ((spec.domainname ?? '') !== '' && !has('uts'))
-    throw new PlanError('/domainname: setting the domainname needs a uts namespace in /linux/namespaces');
-  const mountNs = has('mount');
-  if (!mountNs && (spec.mounts ?? []).length)
-    throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
-
-  const rootfs = path.resolve(input.bundle, spec.root.path);
-  // SELinux and RDT this host lacks are refused, not silently ignored
-  if (linux.mountLabel && !input.host.selinux)
-    throw new PlanError('/linux/mountLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
-  if (linux.intelRdt && !input.host.resctrl)
-    throw new PlanError('/linux/intelRdt: Intel RDT is not supported on this host (no resctrl file system)');
-  if (linux.intelRdt) throw new PlanError('/linux/intelRdt: Intel RDT is not implemented by runts yet');
-  if (linux.netDevices && Object.keys(linux.netDevices).length && !(cloneFlags & NS_FLAGS.network) && !joins.some((j) => j.type === 'network'))
-    throw new PlanError('/linux/netDevices: moving network devices needs a network namespace in /linux/namespaces');
-  const attrs = planAttrs(spec, (cloneFlags & NS_FLAGS.time) !== 0);
-  for (const field of ['maskedPaths', 'readonlyPaths'] as const)
-    if (!mountNs && linux[field]?.length) throw new PlanError(`/linux/${field}: restricting paths needs a mount namespace in /linux/namespaces`);
-
-  const sysctls = Object.entries(linux.sysctl ?? {}).map(([key, value]) => {
-    // a namespace joined by path still is the container's own
-    const err = checkSysctl(key, (t) => has(t));
-    if (err) throw new PlanError(`/linux/sysctl/${pointerPart(key)}: ${err}`);
-    if (!mountNs || !mountsProc(spec)) throw new PlanError(`/linux/sysctl/${pointerPart(key)}: sysctls need /proc mounted in the container`);
-    return { path: key.replace(/\./g, '/'), value };
-  });
-
-  (spec.mounts ?? []).forEach((m, i) => checkProcMount(m, i, (p) => input.isProcfs?.(p) ?? false));
-  const mounts = planMounts(spec.mounts ?? [], {
-    warn: input.warn,
-    userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
-    bundle: input.bundle,
-    isDirectory: input.isDirectory,
-    hierarchies: input.hierarchies,
-    ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
-  });
-
   const destinations = new Set((spec.mounts ?? []).map((m) => path.posix.normalize(m.destination)));
   const devBound = destinations.has('/dev') && (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.type === 'bind');
   const devices: PlanDevice[] = [];
@@ -328,11 +273,90 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     if (destinations.has('/dev/pts')) devLinks.push({ target: 'pts/ptmx', path: '/dev/ptmx' });
     if (destinations.has('/proc')) devLinks.push({ target: '/proc/kcore', path: '/dev/core' });
   }
+  return { devices, devLinks };
+}
 
-  const prop = linux.rootfsPropagation ?? '';
-  const privateRoot = prop === 'private' || prop === 'rprivate';
-  const rootPropagation = MS.REC | (privateRoot ? MS.PRIVATE : MS.SLAVE);
-  const rootfsPropagation = prop && !privateRoot && prop !== 'slave' && prop !== 'rslave' ? PROPAGATION_OPTIONS[prop] : 0;
+/** what the config asks of namespaces it does not have: refused naming the field */
+function checkNamespaceNeeds(spec: Spec, newUser: boolean, has: (t: keyof typeof NS_FLAGS) => boolean): void {
+  const linux = spec.linux ?? {};
+  const userNs = has('user');
+  const mountNs = has('mount');
+  checkMappingIds(linux.uidMappings, '/linux/uidMappings');
+  checkMappingIds(linux.gidMappings, '/linux/gidMappings');
+  (spec.mounts ?? []).forEach((m, i) => {
+    checkMappingIds(m.uidMappings, `/mounts/${i}/uidMappings`);
+    checkMappingIds(m.gidMappings, `/mounts/${i}/gidMappings`);
+  });
+  if (newUser && !(linux.uidMappings?.length && linux.gidMappings?.length))
+    throw new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings');
+  if (!userNs && (linux.uidMappings?.length || linux.gidMappings?.length))
+    throw new PlanError('/linux/uidMappings: id mappings need a user namespace in /linux/namespaces');
+  if ((spec.hostname ?? '') !== '' && !has('uts'))
+    throw new PlanError('/hostname: setting the hostname needs a uts namespace in /linux/namespaces');
+  if ((spec.domainname ?? '') !== '' && !has('uts'))
+    throw new PlanError('/domainname: setting the domainname needs a uts namespace in /linux/namespaces');
+  if (!mountNs && (spec.mounts ?? []).length)
+    throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
+}
+
+export function buildPlan(input: PlanInput): LaunchPlan {
+  const { spec } = input;
+  const linux = spec.linux ?? {};
+  const proc = spec.process;
+  if (!proc) throw new PlanError('/process: required to create a container');
+  // what the addon cannot carry is refused here, naming the field (lib/plan/limits.ts)
+  checkConfigLimits(spec);
+  checkPreserveFds(input.preserveFds);
+
+  let cloneFlags = 0;
+  const given: NsJoin[] = [];
+  for (const ns of linux.namespaces ?? []) {
+    const flag = NS_FLAGS[ns.type];
+    if (ns.path) given.push({ type: ns.type, flag, path: ns.path });
+    else cloneFlags |= flag;
+  }
+  const joins = orderJoins(given);
+  const has = (t: keyof typeof NS_FLAGS): boolean => (linux.namespaces ?? []).some((n) => n.type === t);
+  const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
+  const userNs = has('user');
+
+  checkNamespaceNeeds(spec, newUser, has);
+  const mountNs = has('mount');
+
+  const rootfs = path.resolve(input.bundle, spec.root.path);
+  // SELinux and RDT this host lacks are refused, not silently ignored
+  if (linux.mountLabel && !input.host.selinux)
+    throw new PlanError('/linux/mountLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  if (linux.intelRdt && !input.host.resctrl)
+    throw new PlanError('/linux/intelRdt: Intel RDT is not supported on this host (no resctrl file system)');
+  if (linux.intelRdt) throw new PlanError('/linux/intelRdt: Intel RDT is not implemented by runts yet');
+  if (linux.netDevices && Object.keys(linux.netDevices).length && !(cloneFlags & NS_FLAGS.network) && !joins.some((j) => j.type === 'network'))
+    throw new PlanError('/linux/netDevices: moving network devices needs a network namespace in /linux/namespaces');
+  const attrs = planAttrs(spec, (cloneFlags & NS_FLAGS.time) !== 0);
+  for (const field of ['maskedPaths', 'readonlyPaths'] as const)
+    if (!mountNs && linux[field]?.length) throw new PlanError(`/linux/${field}: restricting paths needs a mount namespace in /linux/namespaces`);
+
+  const sysctls = Object.entries(linux.sysctl ?? {}).map(([key, value]) => {
+    // a namespace joined by path still is the container's own
+    const err = checkSysctl(key, (t) => has(t));
+    if (err) throw new PlanError(`/linux/sysctl/${pointerPart(key)}: ${err}`);
+    if (!mountNs || !mountsProc(spec)) throw new PlanError(`/linux/sysctl/${pointerPart(key)}: sysctls need /proc mounted in the container`);
+    return { path: key.replace(/\./g, '/'), value };
+  });
+
+  (spec.mounts ?? []).forEach((m, i) => checkProcMount(m, i, (p) => input.isProcfs?.(p) ?? false));
+  const mounts = planMounts(spec.mounts ?? [], {
+    warn: input.warn,
+    userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
+    bundle: input.bundle,
+    isDirectory: input.isDirectory,
+    hierarchies: input.hierarchies,
+    ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
+  });
+
+  const { devices, devLinks } = planDevices(spec, mountNs, userNs);
+
+  const { rootPropagation, rootfsPropagation } = propagation(linux.rootfsPropagation ?? '');
 
   const procPart = processPlan(proc, spec, input);
 
