@@ -189,10 +189,19 @@ t.test('a session keyring of the container\'s own, unless --no-new-keyring', asy
   const b = s.bundle((c) => {
     c.linux.maskedPaths = c.linux.maskedPaths.filter((p: string) => p !== '/proc/keys');
     // /proc/keys lists the keyrings the process can view; the name tells the container's own
-    c.process.args = ['sh', '-c', 'grep -c "keyring *_ses.keyring-test:" /proc/keys'];
+    c.process.args = ['sh', '-c', 'grep -c "keyring *_ses.$KEYRING_ID:" /proc/keys'];
   });
-  const own = s.run(['run', '-b', b, 'keyring-test']);
+  // each run its own id: the kernel collects a finished container's keyring
+  // lazily, so the first run's may still be listed during the second
+  const withId = (id: string): void => {
+    const c = JSON.parse(fs.readFileSync(path.join(b, 'config.json'), 'utf8'));
+    c.process.env = [...(c.process.env ?? []).filter((e: string) => !e.startsWith('KEYRING_ID=')), `KEYRING_ID=${id}`];
+    fs.writeFileSync(path.join(b, 'config.json'), JSON.stringify(c));
+  };
+  withId('keyring-own');
+  const own = s.run(['run', '-b', b, 'keyring-own']);
   t.equal(own.stdout.trim(), '1', '_ses.<id> as runc names it');
-  const none = s.run(['run', '--no-new-keyring', '-b', b, 'keyring-test']);
+  withId('keyring-none');
+  const none = s.run(['run', '--no-new-keyring', '-b', b, 'keyring-none']);
   t.equal(none.stdout.trim(), '0', 'none with --no-new-keyring');
 });
