@@ -4,11 +4,13 @@
 import { commandStarts, timingsLine } from '../timing';
 import { parseFlags, reorderArgs, str, bool, UsageError, type FlagSpec } from './args';
 import { RuntsError } from '../errors';
+import { errnoText } from '../errno';
 import type { Command, GlobalOptions } from './command';
 import { words } from './words';
 import { logDebug, logError } from './log';
 import { writeStderr, writeStdout } from './stdio';
 import { programName } from '../self';
+import { defaultStateRoot, hostRootless, makeXdgStateRoot } from '../rootless';
 
 const COMMANDS: Record<string, () => Command> = {
   create: () => require('./create').command,
@@ -31,7 +33,7 @@ const COMMANDS: Record<string, () => Command> = {
 };
 
 const GLOBAL_FLAGS: FlagSpec[] = [
-  { name: 'root', kind: 'string', usage: 'root directory for storage of container state', default: '/run/runts' },
+  { name: 'root', kind: 'string', usage: 'root directory for storage of container state (default /run/runts; $XDG_RUNTIME_DIR/runts when rootless)' },
   { name: 'log', kind: 'string', usage: 'set the log file to write runts logs to (default is stderr)' },
   { name: 'log-format', kind: 'string', usage: 'set the log format ("text" (default), or "json")', default: 'text' },
   { name: 'debug', kind: 'bool', usage: 'enable debug logging' },
@@ -65,14 +67,27 @@ function argCountError(c: Command, n: number): string {
   return `${self}: "${c.name}" requires a maximum of ${c.maxArgs} argument(s)`;
 }
 
+/** runc's app.Before for an $XDG_RUNTIME_DIR root, with its two hints. */
+function prepareXdgRoot(root: string): void {
+  try {
+    makeXdgStateRoot(root);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const hint = err.syscall === 'chmod' ? 'you should check permission of the path in $XDG_RUNTIME_DIR' : 'the path in $XDG_RUNTIME_DIR must be writable by the user';
+    throw new RuntsError(`${hint}: ${err.syscall ?? 'mkdir'} ${root}: ${errnoText(e)}`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   let g: GlobalOptions = { root: '/run/runts', logFormat: 'text', debug: false, systemdCgroup: false };
   try {
     const top = parseFlags(argv, GLOBAL_FLAGS);
     const logFormat = str(top.flags, 'log-format') ?? 'text';
     if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`invalid log-format: ${logFormat}`);
+    const givenRoot = str(top.flags, 'root');
+    const stateRoot = defaultStateRoot(process.env, hostRootless());
     g = {
-      root: str(top.flags, 'root') ?? '/run/runts',
+      root: givenRoot ?? stateRoot.root,
       log: str(top.flags, 'log'),
       logFormat,
       debug: bool(top.flags, 'debug'),
@@ -88,6 +103,7 @@ export async function main(argv: string[]): Promise<number> {
       writeStdout(usage());
       return 0;
     }
+    if (givenRoot === undefined && stateRoot.xdg) prepareXdgRoot(g.root);
     const factory = COMMANDS[name];
     // runc (urfave/cli) exits 3 for an unknown command
     if (!factory) throw new RuntsError(`No help topic for '${name}'`, 3);
