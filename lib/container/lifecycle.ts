@@ -16,6 +16,7 @@ import type { HookState } from '../hooks';
 import { errnoName } from '../native';
 import { NS_PROC_FILE, type LaunchPlan } from '../plan/types';
 import { faultPoint } from './fault';
+import { sortCgroupProcesses, type ForeignProcess, type OwnershipFacts } from './ownership';
 import { checkConsole, launch, socketPath, writePidFile } from './spawn';
 import { canKill, canStart, deletesWithoutForce, deleteThaws, isStopped, killAllOfStoppedSucceeds, killThaws, statusOf } from './status';
 import { rfc3339Nano, type ContainerRecord, type Store, type UndoRecord } from './store';
@@ -87,7 +88,7 @@ function openBundle(store: Store, o: CreateOptions): Bundle {
  * and runs anything. With the systemd driver systemd makes them, with the
  * init's pid, when onPlaced runs: the placement says where they will be.
  */
-function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Placement) => void): { unit?: SystemdUnit } {
+function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Placement) => void): { unit?: SystemdUnit; foreign: ForeignProcess[] } {
   const cgroupPath = resolveCgroupPath(b.spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
   const facts = store.host.facts();
   // no systemd to ask for a scope (or no driver for a v1 host): say where the container went instead
@@ -103,23 +104,25 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
     // a create killed after systemd made the unit: delete --force stops it
     store.writeUndo(o.id, { cgroupPaths: paths, createdCgroups: [], systemdUnit: unit.unit });
     done({ paths, created: [], procsFiles: [] });
-    return { unit };
+    return { unit, foreign: [] };
   }
-  // before any mkdir: a create killed from here on leaves what delete --force needs
-  store.writeUndo(o.id, plannedCgroups(store, layout, cgroupPath));
+  // before any mkdir: a create killed from here on leaves what delete --force
+  // needs, and which processes were there already (delete --force spares them)
+  const undo = plannedCgroups(store, layout, cgroupPath);
+  const foreign = foreignProcesses(store, undo.cgroupPaths);
+  store.writeUndo(o.id, { ...undo, foreign });
   faultPoint('create:undo-written', store.root);
   const placement = store.host.cgroups.prepare(layout, cgroupPath);
   done(placement);
-  // a cgroup that already holds processes is someone else's: its limits and
-  // freezer would be shared, and kill --all and delete would reach them
-  // (runc >= 1.2 refuses with these words; 1.1.5 says nothing)
-  const found = store.host.cgroups.pids(placement.paths).length;
-  if (found > 0) throw new ConfigRefusal(`container's cgroup is not empty: ${found} process(es) found`);
+  // a cgroup that already holds processes shares its limits and freezer with
+  // them: runc 1.1.5 warns in these words and goes on (1.2 refuses); kill
+  // --all and delete leave them alone (ownership.ts)
+  if (foreign.length > 0) o.warn(`container's cgroup is not empty: ${foreign.length} process(es) found`);
   // a frozen cgroup would stop the init in the middle of its set-up, and
   // create would wait on it for ever (runc 1.1.5 refuses it in these words)
   if (store.host.cgroups.manager(placement.paths).isFrozen()) throw new ConfigRefusal("container's cgroup unexpectedly frozen");
   store.host.cgroups.manager(placement.paths).apply(createResources(b.spec), b.spec.linux?.devices);
-  return {};
+  return { foreign };
 }
 
 /**
@@ -132,6 +135,16 @@ function createResources(spec: Spec): Resources {
 }
 
 /** The directories prepare() will make (those missing now), parents first, and the container's per hierarchy. */
+/** the processes in the container's cgroup before its init is there: not the container's */
+function foreignProcesses(store: Store, paths: Record<string, string>): ForeignProcess[] {
+  const out: ForeignProcess[] = [];
+  for (const pid of store.host.cgroups.pids(paths)) {
+    const st = store.host.procStat(pid);
+    if (st) out.push({ pid, startTime: st.startTime });
+  }
+  return out;
+}
+
 function plannedCgroups(store: Store, layout: Layout, cgroupPath: string): UndoRecord {
   const undo: UndoRecord = { cgroupPaths: {}, createdCgroups: [] };
   for (const h of layout.hierarchies) {
@@ -153,9 +166,12 @@ function removeUndone(store: Store, id: string): void {
   const undo = store.readUndo(id);
   if (undo) {
     const m = store.host.cgroups.manager(undo.cgroupPaths);
-    for (const pid of store.host.cgroups.pids(undo.cgroupPaths)) store.host.signal(pid, undefined, 9);
+    // the create's init, if it got that far, and what it started; never
+    // what was in the cgroup before
+    const own = (): number[] => sortCgroupProcesses(store.host.cgroups.pids(undo.cgroupPaths), { ...ownershipHost(store), foreign: Array.isArray(undo.foreign) ? undo.foreign : [] }).own;
+    for (const pid of own()) store.host.signal(pid, undefined, 9);
     if (m.isFrozen()) m.thaw();
-    for (const pid of store.host.cgroups.pids(undo.cgroupPaths)) store.host.killAndWait(pid);
+    for (const pid of own()) store.host.killAndWait(pid);
     if (undo.systemdUnit) store.host.cgroups.stopUnit(undo.systemdUnit, () => {});
     store.host.cgroups.remove(undo.createdCgroups);
   }
@@ -187,7 +203,7 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifo: string, place
   });
 }
 
-function record(store: Store, b: Bundle, o: CreateOptions, pid: number, placement: Placement): ContainerRecord {
+function record(store: Store, b: Bundle, o: CreateOptions, pid: number, placement: Placement, foreign: ForeignProcess[]): ContainerRecord {
   const st = store.host.procStat(pid);
   if (!st) throw new RuntsError('container init exited during setup');
   const namespacePaths: Record<string, string> = {};
@@ -206,6 +222,7 @@ function record(store: Store, b: Bundle, o: CreateOptions, pid: number, placemen
     namespacePaths,
     noNewKeyring: o.noNewKeyring === true,
     pidNamespace: store.host.pidNamespaceOf?.(pid),
+    foreignProcesses: foreign.length ? foreign : undefined,
     config: b.spec,
   };
 }
@@ -229,7 +246,7 @@ export function create(store: Store, o: CreateOptions): Created {
     const rc = store.host.mkfifo(fifo, 0o600);
     if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: errnoName(-rc) }) }, 'setup');
     faultPoint('create:fifo', store.root);
-    const { unit } = timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
+    const { unit, foreign } = timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
     faultPoint('create:cgroups-made', store.root);
     const plan = timed('plan', () => initPlan(store, b, o, fifo, placement!));
     const hooks = b.spec.hooks;
@@ -267,7 +284,7 @@ export function create(store: Store, o: CreateOptions): Created {
     o.debug?.('child process in init(): rootfs, console and process attributes set up');
     o.debug?.('init: closing the pipe to signal completion: the init reported ready and waits on the exec fifo');
     for (const [hostName, dev] of Object.entries(b.spec.linux?.netDevices ?? {})) store.host.moveNetDevice(hostName, dev.name ?? hostName, pid);
-    const rec = record(store, b, o, pid, placement!);
+    const rec = record(store, b, o, pid, placement!, foreign);
     if (unitStarted) rec.systemdUnit = unitStarted;
     store.write(rec);
     faultPoint('create:recorded', store.root);
@@ -327,14 +344,23 @@ export function kill(store: Store, id: string, sig: number, all: boolean): void 
   const s = statusOf(store, rec);
   if (!canKill(s) && !(all && killAllOfStoppedSucceeds(s))) throw new TransitionRefused('kill', id, s);
   if (all) {
-    for (const pid of store.host.cgroups.pids(rec.cgroupPaths)) store.host.signal(pid, undefined, sig);
+    for (const pid of containerProcesses(store, rec).own) store.host.signal(pid, undefined, sig);
   } else if (!store.host.signal(rec.pid, rec.pidStartTime, sig)) throw new TransitionRefused('kill', id, 'stopped');
   if (killThaws(s, sig)) store.host.cgroups.manager(rec.cgroupPaths, rec.systemdUnit).thaw();
 }
 
-/** the container made its own pid namespace at create (and recorded it) */
-function ownsPidNamespace(rec: ContainerRecord): boolean {
-  return rec.pidNamespace !== undefined && (rec.config.linux?.namespaces ?? []).some((n) => n.type === 'pid' && !n.path);
+function ownershipHost(store: Store): Pick<OwnershipFacts, 'procStat' | 'pidNamespaceOf'> {
+  return { procStat: (pid) => store.host.procStat(pid), pidNamespaceOf: store.host.pidNamespaceOf?.bind(store.host) };
+}
+
+/** the processes in the container's cgroup, the container's own apart from the others' */
+function containerProcesses(store: Store, rec: ContainerRecord): ReturnType<typeof sortCgroupProcesses> {
+  return sortCgroupProcesses(store.host.cgroups.pids(rec.cgroupPaths), {
+    ...ownershipHost(store),
+    foreign: Array.isArray(rec.foreignProcesses) ? rec.foreignProcesses : [],
+    initStartTime: rec.pidStartTime,
+    pidNamespace: rec.pidNamespace,
+  });
 }
 
 export function remove(store: Store, id: string, force: boolean, warn: (m: string) => void = () => {}): void {
@@ -363,17 +389,10 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
     }
     store.host.killAndWait(rec.pid, rec.pidStartTime);
   }
-  for (const pid of store.host.cgroups.pids(rec.cgroupPaths)) {
-    // with a pid namespace of its own, the container's processes are the ones
-    // in it: whatever else sits in the cgroup was not started by runts
-    // (a process already exiting has no ns link left: it is waited for)
-    const ns = ownsPidNamespace(rec) ? store.host.pidNamespaceOf?.(pid) : undefined;
-    if (ns !== undefined && ns !== rec.pidNamespace) {
-      warn(`delete: process ${pid} in the container's cgroup is not in its pid namespace: not killed`);
-      continue;
-    }
-    store.host.killAndWait(pid);
-  }
+  // whatever else sits in the cgroup was not started by runts: spared
+  const { own, spared } = containerProcesses(store, rec);
+  for (const p of spared) warn(`delete: process ${p.pid} in the container's cgroup ${p.why}: not killed`);
+  for (const pid of own) store.host.killAndWait(pid);
   faultPoint('delete:killed', store.root);
   // systemd removes the unit's cgroup (sub-cgroups too) when it stops the unit
   if (rec.systemdUnit) store.host.cgroups.stopUnit(rec.systemdUnit, warn);

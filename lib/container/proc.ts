@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 export interface ProcStat {
   state: string;
   startTime: string;
+  /** the parent's pid (field 4) */
+  ppid?: number;
 }
 
 export function readProcStat(pid: number): ProcStat | undefined {
@@ -16,5 +18,5 @@ export function readProcStat(pid: number): ProcStat | undefined {
   }
   // comm may hold spaces and parentheses: the fields start after the last ')'
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0], startTime: fields[19] };
+  return { state: fields[0], startTime: fields[19], ppid: Number(fields[1]) };
 }

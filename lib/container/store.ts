@@ -6,6 +6,7 @@ import { OCI_VERSION } from '../config/default-spec';
 import type { Spec } from '../config/types';
 import { ContainerExists, ContainerNotFound, DamagedState, InvalidId } from '../errors';
 import { realHost, type Host } from './host';
+import type { ForeignProcess } from './ownership';
 import type { Status } from './status';
 
 export interface ContainerRecord {
@@ -31,6 +32,8 @@ export interface ContainerRecord {
   noNewKeyring?: boolean;
   /** "dev:ino" of the init's pid namespace: delete kills only processes in it */
   pidNamespace?: string;
+  /** processes create found in the cgroup already: kill --all and delete spare them */
+  foreignProcesses?: ForeignProcess[];
   config: Spec;
 }
 
@@ -40,6 +43,8 @@ export interface UndoRecord {
   createdCgroups: string[];
   /** the systemd driver's unit, which systemd may have made already */
   systemdUnit?: string;
+  /** processes that were in the cgroups before the create */
+  foreign?: ForeignProcess[];
 }
 
 const ID_RE = /^[\w+\-.]+$/;
