@@ -410,6 +410,8 @@ export interface ConnectOptions {
   /** a bus daemon (Hello and AddMatch), rather than systemd's private peer-to-peer socket */
   bus: boolean;
   timeoutMs: number;
+  /** the uid SASL EXTERNAL claims (default getuid()): in a user namespace, our uid as the bus daemon sees it */
+  authUid?: number;
 }
 
 export class SyncConnection {
@@ -429,7 +431,7 @@ export class SyncConnection {
     if (fd < 0) throw Object.assign(new Error(`connect ${path}: errno ${-fd}`), { errno: -fd });
     const c = new SyncConnection(fd, path);
     try {
-      c.write(Buffer.from('\0' + authLine(process.getuid?.() ?? 0), 'latin1'));
+      c.write(Buffer.from('\0' + authLine(o.authUid ?? process.getuid?.() ?? 0), 'latin1'));
       const reply = c.readLine();
       if (!reply.startsWith('OK ')) throw new DBusProtocolError(`${path}: authentication refused: ${reply}`);
       c.write(Buffer.from('BEGIN\r\n', 'latin1'));

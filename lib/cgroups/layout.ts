@@ -60,7 +60,9 @@ export function hostLayout(): Layout {
  * /run/systemd/system), the host is pure cgroup v2, and a way to reach
  * systemd over D-Bus exists (the system bus, or its private socket as root).
  */
-export function systemdDriverAvailable(): boolean {
+export function systemdDriverAvailable(userInstance = false): boolean {
   if (!fs.existsSync('/run/systemd/system') || hostLayout().kind !== 'v2') return false;
+  // the user's instance is asked over the session bus (lib/cgroups/systemd.ts)
+  if (userInstance) return true;
   return fs.existsSync('/run/dbus/system_bus_socket') || (process.getuid?.() === 0 && fs.existsSync('/run/systemd/private'));
 }

@@ -10,10 +10,10 @@ import { RuntsError } from '../errors';
  * the unit (lib/cgroups/systemd.ts asks it to; without systemd the same path
  * is made on cgroupfs).
  */
-export function resolveCgroupPath(cgroupsPath: string | undefined, id: string, systemd: boolean): string {
+export function resolveCgroupPath(cgroupsPath: string | undefined, id: string, systemd: boolean, defaultSlice = 'system.slice'): string {
   const p = cgroupsPath ?? '';
   if (systemd) {
-    const u = parseSystemdPath(p, id);
+    const u = parseSystemdPath(p, id, defaultSlice);
     // a slice is where systemd nests it by its name; a scope is in its slice
     if (u.unit.endsWith('.slice')) return path.posix.join('/', expandSlice(u.unit, 'linux.cgroupsPath'));
     return path.posix.join('/', expandSlice(u.slice, 'linux.cgroupsPath'), u.unit);
@@ -23,17 +23,20 @@ export function resolveCgroupPath(cgroupsPath: string | undefined, id: string, s
   return path.posix.join('/', ownCgroup('memory') ?? '/', p);
 }
 
-/** "slice:prefix:name" (or "" for the default) to the unit name and its slice */
-export function parseSystemdPath(cgroupsPath: string | undefined, id: string): { unit: string; slice: string } {
+/**
+ * "slice:prefix:name" (or "" for the default) to the unit name and its
+ * slice; no slice named: defaultSlice (runc: user.slice for the user's systemd)
+ */
+export function parseSystemdPath(cgroupsPath: string | undefined, id: string, defaultSlice = 'system.slice'): { unit: string; slice: string } {
   const p = cgroupsPath ?? '';
-  if (p === '') return { unit: `runts-${id}.scope`, slice: 'system.slice' };
+  if (p === '') return { unit: `runts-${id}.scope`, slice: defaultSlice };
   const parts = p.split(':');
   if (parts.length !== 3)
     throw new RuntsError(`linux.cgroupsPath: expected "slice:prefix:name" with --systemd-cgroup, got "${p}"`);
   const [slice, prefix, name] = parts;
   if (name === '' || name.includes('/')) throw new RuntsError(`linux.cgroupsPath: invalid unit name "${name}" in "${p}"`);
   const unit = name.endsWith('.slice') ? name : `${prefix ? prefix + '-' : ''}${name}.scope`;
-  const parent = slice || 'system.slice';
+  const parent = slice || defaultSlice;
   expandSlice(parent, 'linux.cgroupsPath');
   return { unit, slice: parent };
 }

@@ -17,6 +17,8 @@ import { DBusCallError, DBusProtocolError, SyncConnection, type DBusValue, type 
 import type { Layout } from './layout';
 import { FsV2Manager, hostFacts, type CgroupManager } from './manager';
 import { parseSystemdPath } from './path';
+import { hostRootless } from '../rootless';
+import { chooseBus, defaultSlice, outsideUid, sessionBusPath, unixPathOf } from './systemd-user';
 import { deviceRules, resourceWrites, type DeviceRule, type Write } from './resources';
 
 export type Property = [string, Variant];
@@ -221,30 +223,59 @@ function readOr(file: string, dflt: string): string {
 
 /** unix:path=/x of DBUS_SYSTEM_BUS_ADDRESS, else the standard socket */
 function systemBusPath(): string {
-  const m = /(?:^|;)unix:(?:[^;]*,)?path=([^,;]+)/.exec(process.env.DBUS_SYSTEM_BUS_ADDRESS ?? '');
-  return m ? m[1].replace(/%([0-9a-fA-F]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16))) : '/run/dbus/system_bus_socket';
+  return unixPathOf(process.env.DBUS_SYSTEM_BUS_ADDRESS ?? '') ?? '/run/dbus/system_bus_socket';
+}
+
+/** our euid as the parent user namespace sees it (no uid_map: our own) */
+function uidOutside(): number | undefined {
+  const euid = process.geteuid?.() ?? 0;
+  const uidMap = readOr('/proc/self/uid_map', '');
+  return uidMap === '' ? euid : outsideUid(uidMap, euid);
+}
+
+let chosen: ReturnType<typeof chooseBus> | undefined;
+
+/** This process's bus for the driver (systemd-user.ts decides), read once. */
+export function driverBus(): ReturnType<typeof chooseBus> {
+  if (chosen) return chosen;
+  const { euid, inUserNamespace } = hostRootless();
+  chosen = chooseBus(
+    {
+      euid,
+      inUserNamespace,
+      hostUid: uidOutside(),
+      sessionBus: sessionBusPath(process.env, (p) => fs.existsSync(p)),
+    },
+    systemBusPath(),
+  );
+  return chosen;
 }
 
 export class Systemd {
   private constructor(
     private c: SyncConnection,
     private onBus: boolean,
+    readonly kind: 'system' | 'user',
   ) {}
 
   private static cached: Systemd | undefined;
 
   /**
    * The system bus, else (as root) systemd's private socket, as go-systemd
-   * (runc) does; one connection per process.
+   * (runc) does; rootless (driverBus), the user's session bus, authenticated
+   * as our uid outside the user namespace. One connection per process.
    */
   static connect(): Systemd {
     if (Systemd.cached) return Systemd.cached;
     const errors: string[] = [];
-    for (const [p, bus] of [[systemBusPath(), true], ['/run/systemd/private', false]] as const) {
+    const chosen = driverBus();
+    if ('error' in chosen) throw new RuntsError(`systemd cgroup driver (rootless: the user's systemd): ${chosen.error}`);
+    const candidates: [string, boolean][] = chosen.kind === 'user' ? [[chosen.path, true]] : [[chosen.path, true], ['/run/systemd/private', false]];
+    for (const [p, bus] of candidates) {
       if (!bus && process.getuid?.() !== 0) continue;
       try {
-        const c = SyncConnection.open(p, { bus, timeoutMs: TIMEOUT_MS });
-        const sd = new Systemd(c, bus);
+        const c = SyncConnection.open(p, { bus, timeoutMs: TIMEOUT_MS, authUid: chosen.authUid });
+        const sd = new Systemd(c, bus, chosen.kind);
         if (bus) {
           // JobRemoved is broadcast; the bus sends it to those who asked
           c.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'AddMatch', 's', [
@@ -257,11 +288,25 @@ export class Systemd {
         errors.push(`${p}: ${(e as Error).message}`);
       }
     }
-    throw new RuntsError(`systemd cgroup driver: cannot reach systemd over D-Bus (${errors.join('; ')})`);
+    throw new RuntsError(`systemd cgroup driver: cannot reach ${chosen.kind === 'user' ? "the user's systemd over the session bus" : 'systemd over D-Bus'} (${errors.join('; ')})`);
   }
 
   get transport(): string {
-    return this.onBus ? 'system bus' : 'private socket';
+    return this.kind === 'user' ? 'session bus' : this.onBus ? 'system bus' : 'private socket';
+  }
+
+  /** The Manager's ControlGroup: "/user.slice/user-1000.slice/user@1000.service" for a user's instance */
+  managerCgroup(): string {
+    let v: DBusValue[];
+    try {
+      v = this.c.call(SD, SD_PATH, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [MANAGER, 'ControlGroup']);
+    } catch (e) {
+      if (e instanceof DBusProtocolError || e instanceof DBusCallError) throw new RuntsError(`systemd: reading the manager's ControlGroup: ${e.message || e.name}`);
+      throw e;
+    }
+    const got = (v[0] as Variant | undefined)?.value;
+    if (typeof got !== 'string' || !got.startsWith('/')) throw new RuntsError(`systemd: the manager's ControlGroup is ${JSON.stringify(got)}, not a cgroup path`);
+    return got;
   }
 
   private call(member: string, sig: string, body: DBusValue[]): DBusValue[] {
@@ -377,6 +422,38 @@ export function startContainerUnit(o: {
   } catch (e) {
     sd.stop(o.unit.unit, () => {});
     throw e;
+  }
+}
+
+/**
+ * Where this process's systemd keeps units: the slice a cgroupsPath without
+ * one means, and the cgroup its units are under (the user's instance: its
+ * ControlGroup, read over the bus; the system's: the root).
+ */
+export function unitsRoot(): { defaultSlice: string; managerCgroup: string } {
+  const bus = driverBus();
+  if (bus.kind === 'system') return { defaultSlice: defaultSlice('system'), managerCgroup: '' };
+  return { defaultSlice: defaultSlice('user'), managerCgroup: Systemd.connect().managerCgroup() };
+}
+
+/**
+ * features' systemdUser: this caller's own systemd answers on its session
+ * bus (found as the driver finds it, authenticated as it would be) and says
+ * where its units go. Short time-out: features must not hang on a dead bus.
+ */
+export function userInstanceReachable(): boolean {
+  const found = sessionBusPath(process.env, (p) => fs.existsSync(p));
+  if ('error' in found) return false;
+  try {
+    const c = SyncConnection.open(found.path, { bus: true, timeoutMs: 2000, authUid: uidOutside() ?? process.geteuid?.() ?? 0 });
+    try {
+      const [v] = c.call(SD, SD_PATH, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [MANAGER, 'ControlGroup']);
+      return typeof (v as Variant).value === 'string';
+    } finally {
+      c.close();
+    }
+  } catch {
+    return false;
   }
 }
 

@@ -22,8 +22,9 @@ export function features(): Record<string, unknown> {
       namespaces: Object.keys(NS_FLAGS).sort(),
       capabilities: allCapNames(),
       // cgroupfs on v1, v2 and hybrid; the systemd driver (transient units over
-      // D-Bus) where it can work, else --systemd-cgroup paths go onto cgroupfs
-      cgroup: { v1: true, v2: true, systemd: systemdDriverAvailable(), systemdUser: false, rdma: true },
+      // D-Bus) where it can work, else --systemd-cgroup paths go onto cgroupfs;
+      // systemdUser: this caller's own systemd answers on its session bus
+      cgroup: { v1: true, v2: true, systemd: systemdDriverAvailable(), systemdUser: systemdDriverAvailable(true) && (require('../cgroups/systemd') as typeof import('../cgroups/systemd')).userInstanceReachable(), rdma: true },
       // probed: flags this kernel takes, architectures the linked libseccomp builds
       seccomp: seccompFeatures(native.seccompFlagSupported, native.seccompArchSupported),
       // runts applies no AppArmor profile, SELinux label or RDT class yet: it refuses them

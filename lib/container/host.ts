@@ -62,6 +62,8 @@ export interface CgroupHost {
   startUnit(o: StartUnit): void;
   /** systemd driver: stop the unit, reset it if it failed */
   stopUnit(unit: string, warn: (m: string) => void): void;
+  /** systemd driver: the default slice and the cgroup units go under (the user's systemd: its ControlGroup) */
+  unitsRoot(): { defaultSlice: string; managerCgroup: string };
 }
 
 export type StartUnit = Parameters<typeof SystemdDriver.startContainerUnit>[0];
@@ -226,6 +228,7 @@ const realCgroups: CgroupHost = {
   manager: (paths, systemdUnit) => managerFor(hostLayout(), paths, systemdUnit),
   startUnit: (o) => systemdDriver().startContainerUnit(o),
   stopUnit: (unit, warn) => systemdDriver().stopContainerUnit(unit, warn),
+  unitsRoot: () => systemdDriver().unitsRoot(),
 };
 
 function sameProcess(pid: number, startTime: string | undefined): boolean {

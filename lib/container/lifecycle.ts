@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import type { Layout } from '../cgroups/layout';
 import type { Placement } from '../cgroups/manager';
 import { parseSystemdPath, resolveCgroupPath } from '../cgroups/path';
+import { unitCgroupPath } from '../cgroups/systemd-user';
 import type { SystemdUnit } from '../cgroups/systemd';
 import { ConfigRefusal, ContainerNotFound, DamagedState, NativeError, RuntsError, TransitionRefused } from '../errors';
 import type { Resources, Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
+import { hostRootless } from '../rootless';
 import { checkConfigLimits } from '../plan/limits';
 import { timed } from '../timing';
 import { errnoText } from '../errno';
@@ -99,8 +101,10 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   const layout = store.host.cgroups.layout();
   if (o.systemdCgroup && facts.systemdDriver) {
     const top = layout.hierarchies.find((h) => h.version === 2)!.mountpoint;
-    const unit = parseSystemdPath(b.spec.linux?.cgroupsPath, o.id);
-    const paths = { unified: path.join(top, cgroupPath) };
+    // rootless: the user's systemd, its units under user@<uid>.service (runc's getSliceFull)
+    const where = store.host.cgroups.unitsRoot();
+    const unit = parseSystemdPath(b.spec.linux?.cgroupsPath, o.id, where.defaultSlice);
+    const paths = { unified: path.join(top, unitCgroupPath(where.managerCgroup, resolveCgroupPath(b.spec.linux?.cgroupsPath, o.id, true, where.defaultSlice))) };
     // a create killed after systemd made the unit: delete --force stops it
     store.writeUndo(o.id, { cgroupPaths: paths, createdCgroups: [], systemdUnit: unit.unit });
     done({ paths, created: [], procsFiles: [] });

@@ -103,6 +103,7 @@ export class FakeHost implements Host {
       this.units.add(o.unit.unit);
       this.cgroupDirs.add(o.paths['unified']);
     },
+    unitsRoot: () => ({ defaultSlice: 'system.slice', managerCgroup: '' }),
     stopUnit: (unit) => {
       this.calls.push(`systemd stop ${unit}`);
       this.units.delete(unit);
