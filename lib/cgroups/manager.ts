@@ -10,6 +10,7 @@ import type { LinuxDevice, Resources } from '../config/types';
 import { RuntsError } from '../errors';
 import { controllersNeeded, deviceRules, resourceWrites, type Current, type HostFacts, type Write } from './resources';
 import { attachDeviceFilter } from './devicefilter';
+import { hostRootless } from '../rootless';
 
 export interface Placement {
   /** hierarchy key -> the container's directory in it */
@@ -308,7 +309,15 @@ export class FsV2Manager implements CgroupManager {
     applyWrites(this.paths, writes);
     if (r?.devices !== undefined) {
       // v2 has no devices files: an eBPF program attached to the cgroup decides
-      attachDeviceFilter(this.dir, deviceRules(r.devices, devices), this.multiDevice);
+      try {
+        attachDeviceFilter(this.dir, deviceRules(r.devices, devices), this.multiDevice);
+      } catch (e) {
+        // runc (fs2 Set): rootless, errors of the device controller are
+        // ignored: a cgroup device program needs CAP_SYS_ADMIN in the initial
+        // user namespace, so it cannot be attached from any other, and the
+        // container's devices are bind mounts of the host's nodes there
+        if (!hostRootless().inUserNamespace && hostRootless().euid === 0) throw e;
+      }
     }
   }
 

@@ -204,6 +204,7 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifo: string, place
     host: facts.features,
     warn: o.warn,
     containerId: o.id,
+    inUserNamespace: hostRootless().inUserNamespace,
   });
 }
 

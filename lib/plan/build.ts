@@ -45,6 +45,12 @@ export interface PlanInput {
   warn(message: string): void;
   /** the container id, for the state a seccomp notify agent receives */
   containerId?: string;
+  /**
+   * runts itself runs in a user namespace someone else made (rootless
+   * podman): devices are bound from the host, as in a new user namespace
+   * (runc: RunningInUserNS), since mknod is not allowed there either
+   */
+  inUserNamespace?: boolean;
 }
 
 export interface HostFeatures {
@@ -354,7 +360,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
   });
 
-  const { devices, devLinks } = planDevices(spec, mountNs, userNs);
+  const { devices, devLinks } = planDevices(spec, mountNs, userNs || input.inUserNamespace === true);
 
   const { rootPropagation, rootfsPropagation } = propagation(linux.rootfsPropagation ?? '');
 

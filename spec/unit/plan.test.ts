@@ -69,6 +69,14 @@ t.test('user namespace: maps written as the kernel reads them; refused without m
   t.throws(() => buildPlan(input(noMaps)), new PlanError('/linux/uidMappings: a new user namespace needs uidMappings and gidMappings'));
 });
 
+t.test("inside someone else's user namespace (rootless podman): devices are bound, never made with mknod", async (t) => {
+  const podman = spec((s) => (s.linux.devices = [{ path: '/dev/fuse', type: 'c', major: 10, minor: 229 }]));
+  t.ok(buildPlan(input(podman)).rootfs!.devices.every((d) => !d.bind), 'in the initial namespace: mknod');
+  const p = buildPlan(input(podman, { inUserNamespace: true }));
+  t.ok(p.rootfs!.devices.length > 1 && p.rootfs!.devices.every((d) => d.bind), 'linux.devices and the defaults bound');
+  t.equal(p.namespaces.cloneFlags & NS_FLAGS.user, 0, 'no new user namespace is asked for');
+});
+
 t.test('hostname and mounts need their namespaces', async (t) => {
   const noUts = spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'uts')));
   t.throws(() => buildPlan(input(noUts)), /\/hostname: .*uts namespace/);
