@@ -14,6 +14,7 @@
         "src/fdpass.c",
         "src/stage1.c",
         "src/init.c",
+        "src/hooks.c",
         "src/child_sync.c",
         "src/util.c",
         "src/paths.c",

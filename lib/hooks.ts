@@ -1,8 +1,10 @@
 // The six hooks of config.md, run as runtime.md says: prestart,
 // createRuntime, poststart and poststop in the runtime's namespaces;
-// createContainer and startContainer in the container's, entered with
-// nsenter(1) so that runts itself never joins them. The state goes to each
-// hook on stdin.
+// createContainer in the container's, entered with nsenter(1) so that runts
+// itself never joins them. startContainer hooks are run by the container's
+// init (addon/src/hooks.c, lib/plan/hooks.ts), with the process's
+// credentials and seccomp filter: here is only how `start` reads its
+// report. The state goes to each hook on stdin.
 import type * as ChildProcess from 'node:child_process';
 import type { Hook } from './config/types';
 import { RuntsError } from './errors';
@@ -25,7 +27,7 @@ export interface HookState {
 }
 
 export interface HookOptions {
-  /** run in the namespaces of this process (createContainer, startContainer) */
+  /** run in the namespaces of this process (createContainer) */
   nsPid?: number;
   /**
    * with nsPid: the directory the hook starts in, a path in that process's
@@ -75,9 +77,62 @@ function runOne(name: HookName, i: number, hook: Hook, state: HookState, o: Hook
     throw new RuntsError(`${what}: ${r.error.message}`);
   }
   if (r.status !== 0) {
-    const how = r.signal ? `signal: ${r.signal.toLowerCase().replace(/^sig/, '')}` : `exit status ${r.status}`;
-    throw new RuntsError(`${what}: ${how}, stdout: ${r.stdout.trim()}, stderr: ${r.stderr.trim()}`);
+    const how = r.signal ? `signal: ${signalText(osSignal(r.signal))}` : `exit status ${r.status}`;
+    throw new RuntsError(failedText(what, how, r.stdout, r.stderr));
   }
+}
+
+const osSignal = (name: string): number => (require('node:os').constants.signals as Record<string, number>)[name] ?? 0;
+
+/** Go's words for a signal (os/exec's "signal: killed"), which runc prints */
+const GO_SIGNALS: Record<number, string> = {
+  1: 'hangup',
+  2: 'interrupt',
+  3: 'quit',
+  4: 'illegal instruction',
+  5: 'trace/breakpoint trap',
+  6: 'aborted',
+  7: 'bus error',
+  8: 'floating point exception',
+  9: 'killed',
+  10: 'user defined signal 1',
+  11: 'segmentation fault',
+  12: 'user defined signal 2',
+  13: 'broken pipe',
+  14: 'alarm clock',
+  15: 'terminated',
+  24: 'CPU time limit exceeded',
+  25: 'file size limit exceeded',
+  31: 'bad system call',
+};
+
+export function signalText(signo: number): string {
+  return GO_SIGNALS[signo] ?? `signal ${signo}`;
+}
+
+/** a hook that ran and failed, in runc 1.1.5's words after the hook's name */
+function failedText(what: string, how: string, stdout: string, stderr: string): string {
+  return `${what}: error running hook: ${how}, stdout: ${stdout.trim()}, stderr: ${stderr.trim()}`;
+}
+
+/**
+ * The init's report on its startContainer hooks (addon/src/hooks.c), read by
+ * `start` to its end: undefined when they all succeeded, else the error.
+ * "ok\n", or "fail <hook> <kind> <value> <outlen> <errlen>\n" + output.
+ */
+export function startReportError(report: Buffer, errnoWords: (errno: number) => string): string | undefined {
+  const text = report.toString('latin1');
+  if (text.startsWith('ok\n')) return undefined;
+  const m = /^fail (-?\d+) (exit|signal|timeout|error) (\d+) (\d+) (\d+)\n/.exec(text);
+  if (!m) return "error running startContainer hooks: the container's init exited before it reported on them";
+  const [head, index, kind, value, outLen, errLen] = [m[0], Number(m[1]), m[2], Number(m[3]), Number(m[4]), Number(m[5])];
+  const body = report.subarray(Buffer.byteLength(head, 'latin1'));
+  const out = body.subarray(0, outLen).toString('utf8');
+  const err = body.subarray(outLen, outLen + errLen).toString('utf8');
+  const what = index < 0 ? 'error running startContainer hooks' : `error running startContainer hook #${index}`;
+  if (kind === 'timeout') return `${what}: timeout after ${value} seconds`;
+  if (kind === 'error') return `${what}: ${out}: ${errnoWords(value)}`;
+  return failedText(what, kind === 'signal' ? `signal: ${signalText(value)}` : `exit status ${value}`, out, err);
 }
 
 /** Runs the hooks in order; the first failure throws (the caller decides what a failure means). */

@@ -12,6 +12,8 @@ interface Addon {
   cloexecFrom(first: number): number;
   pidfdSendSignal(fd: number, sig: number): number;
   pidfdWait(fd: number, timeoutMs: number): boolean;
+  waitReadable(fd: number, timeoutMs: number): boolean;
+  fifoWrite(path: string, data: Buffer): number;
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
   mkfifo(path: string, mode: number): number;
   setWinsize(fd: number, rows: number, cols: number): number;
@@ -81,6 +83,16 @@ export function pidfdSendSignal(fd: number, sig: number): number {
 /** true once the process behind fd has exited */
 export function pidfdWait(fd: number, timeoutMs: number): boolean {
   return load().pidfdWait(fd, timeoutMs);
+}
+
+/** true once fd is readable or has no writer left; -1 waits for ever */
+export function waitReadable(fd: number, timeoutMs: number): boolean {
+  return load().waitReadable(fd, timeoutMs);
+}
+
+/** data written to a fifo someone reads (blocking); 0, or a negative errno (-ENXIO: no reader) */
+export function fifoWrite(file: string, data: Buffer): number {
+  return load().fifoWrite(file, data);
 }
 
 export interface ExitStatus {

@@ -18,7 +18,7 @@
 
 /* The only state the child keeps: fds it was handed by the parent, which
  * close_other_fds may move (child_sync.c). */
-extern int g_sync, g_fifo, g_console;
+extern int g_sync, g_fifo, g_console, g_hooks;
 
 /* child_sync.c: messages to and from the parent on the sync socket */
 void send_msg(int type, int pid, int err, const char *step, const char *path);
@@ -69,6 +69,11 @@ void wait_for_start(int fifo);
 struct sealed_exec;
 void exec_container_process(const char *exe, const struct plan_process *pr, const struct sealed_exec *sealed)
 	__attribute__((noreturn));
+
+/* hooks.c: startContainer hooks, between the exec fifo and the execve */
+struct sealed_exec;
+int start_hooks_prepare(const struct plan *p, const struct sealed_exec *sealed);
+void run_start_hooks(const struct plan *p, int fifo, int via_proc);
 
 /* init.c: stage 2, the container's init */
 void init_stage2(const struct plan *p) __attribute__((noreturn));

@@ -12,6 +12,7 @@
 int g_sync = -1;
 int g_fifo = -1;
 int g_console = -1;
+int g_hooks = -1;
 
 void send_msg(int type, int pid, int err, const char *step, const char *path)
 {

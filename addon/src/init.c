@@ -53,6 +53,9 @@ void init_stage2(const struct plan *p)
 	rc = sealed_exec_prepare(&sealed, pr->argv);
 	if (rc < 0)
 		fail("prepare sealed exec", "", -rc);
+	rc = start_hooks_prepare(p, &sealed);
+	if (rc < 0)
+		fail("prepare startContainer hooks", "", -rc);
 	set_rlimits(pr);
 	/* without no_new_privs the kernel takes a filter only from a holder of
 	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
@@ -77,7 +80,11 @@ void init_stage2(const struct plan *p)
 		load_seccomp(pr);
 	send_msg(SYNC_READY, 0, 0, "", "");
 	close(g_sync);
-	if (g_fifo >= 0)
+	/* runc's order: the fifo, then startContainer hooks with everything
+	 * above in force (hooks.c), then the execve */
+	if (g_fifo >= 0 && p->sync.nstart_hooks > 0)
+		run_start_hooks(p, g_fifo, pr->seccomp.insns != NULL);
+	else if (g_fifo >= 0)
 		wait_for_start(g_fifo);
 	exec_container_process(exe, pr, &sealed);
 }

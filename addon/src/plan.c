@@ -129,6 +129,15 @@ static const struct rd_field sync_fields[] = {
 	F_STR(struct plan_sync, "fifoPath", fifo_path, PATHLEN),
 	F_BOOL(struct plan_sync, "pauseForHooks", pause_for_hooks),
 	F_STR(struct plan_sync, "consoleSocket", console_socket, PATHLEN),
+	F_INT(struct plan_sync, "stateMaxBytes", state_max, 0, PLAN_MAX_STATE),
+	F_STR(struct plan_sync, "hooksFifoPath", hooks_fifo_path, PATHLEN),
+};
+
+static const struct rd_field hook_fields[] = {
+	F_STR(struct plan_hook, "path", path, PATHLEN),
+	F_STRV_NOCOUNT(struct plan_hook, "args", argv, 0),
+	F_STRV_NOCOUNT(struct plan_hook, "env", envp, 0),
+	F_INT(struct plan_hook, "timeout", timeout, 0, 2147483647),
 };
 
 /* obj[key] as an array of structs, each read through a table into *out
@@ -259,9 +268,34 @@ static void read_process(struct rd *r, napi_value o, void *out)
 		r->ok = 0;
 }
 
+static void read_start_hooks(struct rd *r, napi_value o, struct plan_sync *sy)
+{
+	uint32_t n;
+	int i;
+	/* the init keeps an exec argv per hook (hooks.c): a bounded number */
+	if (!rd_array(r, o, "startHooks", PLAN_MAX_START_HOOKS, &n))
+		return;
+	sy->start_hooks = read_list(r, o, "startHooks", ROWS(hook_fields), sizeof(*sy->start_hooks), &sy->nstart_hooks);
+	for (i = 0; r->ok && i < sy->nstart_hooks; i++) {
+		struct plan_hook *h = &sy->start_hooks[i];
+		if (h->path[0] != '/' || !h->argv[0]) {
+			struct rd e;
+			rd_enter(r, &e, "startHooks", i);
+			rd_fail(&e, h->path[0] != '/' ? "path" : "args", h->path[0] != '/' ? "must be absolute" : "must have at least one element");
+			r->ok = e.ok;
+		}
+	}
+	/* the state comes with hooks only, and then is never empty */
+	if (r->ok && (sy->nstart_hooks > 0) != (sy->state_max > 0))
+		rd_fail(r, "stateMaxBytes", "must be above 0 exactly when there are startHooks");
+	if (r->ok && (sy->nstart_hooks > 0) != (sy->hooks_fifo_path[0] != 0))
+		rd_fail(r, "hooksFifoPath", "must be given exactly when there are startHooks");
+}
+
 static void read_sync(struct rd *r, napi_value o, void *out)
 {
-	rd_fields(r, o, out, ROWS(sync_fields));
+	if (rd_fields(r, o, out, ROWS(sync_fields)))
+		read_start_hooks(r, o, out);
 }
 
 int plan_from_js(napi_env env, napi_value o, struct plan *p)
@@ -272,6 +306,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 	memset(p, 0, sizeof(*p));
 	p->sync.fifo_fd = -1;
 	p->sync.console_fd = -1;
+	p->sync.hooks_fd = -1;
 	rd_init(&r, env, "LaunchPlan");
 	read_section(&r, o, "namespaces", read_namespaces, &p->ns);
 	/* exec: no rootfs section, nothing of the container is set up again */
@@ -313,6 +348,7 @@ void plan_free(struct plan *p)
 	rd_fields_free(&p->proc.attrs, ROWS(attrs_fields));
 	rd_fields_free(&p->proc, ROWS(process_fields));
 	seccomp_prep_free(&p->proc.seccomp);
+	free_list(p->sync.start_hooks, p->sync.nstart_hooks, sizeof(*p->sync.start_hooks), ROWS(hook_fields));
 	rd_fields_free(&p->sync, ROWS(sync_fields));
 	free(p->scratch);
 	memset(p, 0, sizeof(*p));

@@ -145,6 +145,17 @@ struct plan_process {
 	struct seccomp_prep seccomp;
 };
 
+/* one startContainer hook (lib/plan/hooks.ts); the init runs it */
+struct plan_hook {
+	char *path;  /* absolute, in the container's root */
+	char **argv; /* NULL-terminated, at least one element */
+	char **envp; /* NULL-terminated */
+	int timeout; /* seconds, 0 for none */
+};
+
+#define PLAN_MAX_START_HOOKS 256
+#define PLAN_MAX_STATE (16 << 20) /* the state JSON a hook reads on stdin */
+
 struct plan_sync {
 	int ncgroup_procs;
 	char **cgroup_procs; /* the parent writes the init's pid into each */
@@ -157,6 +168,14 @@ struct plan_sync {
 	 * whose other end the parent reads (a foreground run); -1 for none */
 	char *console_socket;
 	int console_fd;
+	/* startContainer hooks, run by the init between the exec fifo and the
+	 * execve (hooks.c); the state for their stdin comes through the fifo,
+	 * at most state_max bytes, and the outcome goes to hooks_fd */
+	int nstart_hooks;
+	struct plan_hook *start_hooks;
+	int state_max;
+	char *hooks_fifo_path;
+	int hooks_fd; /* opened O_RDWR by the parent before clone, -1 for none */
 };
 
 struct plan {

@@ -71,7 +71,7 @@ static napi_value js_pidfd_send_signal(napi_env env, napi_callback_info info)
 	return make_int(env, 0);
 }
 
-/* pidfdWait(fd, timeoutMs) -> true when the process has exited */
+/* pidfdWait(fd, timeoutMs) -> true when the process has exited; waitReadable(fd, timeoutMs) -> true when fd is readable or its writers are gone */
 static napi_value js_pidfd_wait(napi_env env, napi_callback_info info)
 {
 	int64_t a[2];
@@ -240,12 +240,55 @@ static napi_value js_mkfifo(napi_env env, napi_callback_info info)
 	return make_int(env, 0);
 }
 
+/* fifoWrite(path, data) -> 0 or -errno (-ENXIO: nobody reads it). Opened
+ * without waiting, written blocking: `start` gives the init the state for its
+ * startContainer hooks, which may be more than the pipe holds. */
+static napi_value js_fifo_write(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2, len = 0, size = 0, done = 0;
+	napi_value argv[2];
+	char path[4096];
+	void *data = NULL;
+	bool is_buffer = false;
+	int fd, fl, rc = 0;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
+	    napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len) != napi_ok ||
+	    napi_is_buffer(env, argv[1], &is_buffer) != napi_ok || !is_buffer ||
+	    napi_get_buffer_info(env, argv[1], &data, &size) != napi_ok) {
+		napi_throw_type_error(env, NULL, "fifoWrite(path, buffer)");
+		return NULL;
+	}
+	if (len >= sizeof(path) - 1)
+		return make_int(env, -ENAMETOOLONG);
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return make_int(env, -errno);
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		rc = -errno;
+	while (rc == 0 && done < size) {
+		ssize_t n = write(fd, (const char *)data + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			rc = n < 0 ? -errno : -EIO;
+		else
+			done += (size_t)n;
+	}
+	if (close(fd) < 0 && rc == 0)
+		rc = -errno;
+	return make_int(env, rc);
+}
+
 void process_register(napi_env env, napi_value exports)
 {
 	napi_property_descriptor props[] = {
 		{"pidfdOpen", NULL, js_pidfd_open, NULL, NULL, NULL, napi_default, NULL},
 		{"pidfdSendSignal", NULL, js_pidfd_send_signal, NULL, NULL, NULL, napi_default, NULL},
 		{"pidfdWait", NULL, js_pidfd_wait, NULL, NULL, NULL, napi_default, NULL},
+		/* the same poll(POLLIN), on a fifo */
+		{"waitReadable", NULL, js_pidfd_wait, NULL, NULL, NULL, napi_default, NULL},
+		{"fifoWrite", NULL, js_fifo_write, NULL, NULL, NULL, napi_default, NULL},
 		{"waitExit", NULL, js_wait_exit, NULL, NULL, NULL, napi_default, NULL},
 		{"mkfifo", NULL, js_mkfifo, NULL, NULL, NULL, napi_default, NULL},
 		{"setWinsize", NULL, js_set_winsize, NULL, NULL, NULL, napi_default, NULL},

@@ -83,13 +83,12 @@ static int fill_and_seal(int fd)
 	return 0;
 }
 
-int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
+/* se->argv: [marker, NULL (the path, set by sealed_exec_run), argv..., NULL] */
+static int map_argv(struct sealed_exec *se, char *const argv[])
 {
 	size_t argc = 0, i, page = 4096;
 	void *mem;
-	int rc;
 
-	se->fd = -1;
 	se->argv = NULL;
 	se->argv_len = 0;
 	while (argv[argc])
@@ -102,10 +101,20 @@ int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
 		return -errno;
 	se->argv = mem;
 	se->argv[0] = (char *)SEALED_EXEC_MARKER;
-	se->argv[1] = NULL; /* the resolved path, set by sealed_exec_run */
+	se->argv[1] = NULL;
 	for (i = 0; i <= argc; i++)
 		se->argv[2 + i] = argv[i];
+	return 0;
+}
 
+int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
+{
+	int rc;
+
+	se->fd = -1;
+	rc = map_argv(se, argv);
+	if (rc < 0)
+		return rc;
 	se->fd = make_memfd();
 	if (se->fd < 0)
 		return se->fd;
@@ -115,6 +124,12 @@ int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
 		se->fd = -1;
 	}
 	return rc;
+}
+
+int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[])
+{
+	se->fd = from->fd;
+	return map_argv(se, argv);
 }
 
 /* "/proc/self/fd/<fd>" */

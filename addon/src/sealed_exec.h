@@ -17,6 +17,10 @@ struct sealed_exec {
  * process's, NULL-terminated; it is referred to, not copied. */
 int sealed_exec_prepare(struct sealed_exec *se, char *const argv[]);
 
+/* Another program through the same helper (a startContainer hook): its own
+ * argv, from's memfd; before seccomp and rlimits too. 0, or -errno. */
+int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[]);
+
 /* The child's last step: starts the helper, which execve()s path with the
  * argv given to prepare and envp. Through execveat(fd, "", AT_EMPTY_PATH),
  * or, first when via_proc is set (a seccomp filter is loaded and may deny

@@ -386,6 +386,15 @@ static int open_before_clone(struct plan *p, struct spawn_fds *fds, struct failu
 			return -1;
 		}
 	}
+	if (p->sync.hooks_fifo_path[0]) {
+		/* read and write: the open never waits for start, and start sees
+		 * the end of the report when the init execs or exits */
+		p->sync.hooks_fd = open(p->sync.hooks_fifo_path, O_RDWR | O_CLOEXEC);
+		if (p->sync.hooks_fd < 0) {
+			set_failure(f, "open hooks fifo", p->sync.hooks_fifo_path, errno);
+			return -1;
+		}
+	}
 	if (p->proc.terminal && p->sync.console_socket[0]) {
 		p->sync.console_fd = connect_console(p->sync.console_socket, f);
 		if (p->sync.console_fd < 0)
@@ -446,6 +455,8 @@ static void close_spawn_fds(struct plan *p, struct spawn_fds *fds)
 		close(p->sync.fifo_fd);
 	if (p->sync.console_fd >= 0)
 		close(p->sync.console_fd);
+	if (p->sync.hooks_fd >= 0)
+		close(p->sync.hooks_fd);
 	if (fds->console_peer >= 0)
 		close(fds->console_peer);
 }

@@ -43,16 +43,17 @@ static void reset_signals(void)
 }
 
 /* Keep 0..2, the preserved fds 3..3+n-1, and the few fds the child itself
- * needs (sync socket, exec fifo, console socket); close the rest so no host fd
+ * needs (sync socket, exec fifo, console socket, hooks fifo); close the rest so no host fd
  * can reach the container (CVE-2024-21626). A kept fd that sits in the
  * preserved range is moved above it first. */
 static void close_other_fds(const struct plan *p)
 {
-	int *own[] = {&g_sync, &g_fifo, &g_console};
-	int keep[3 + PLAN_MAX_IDMAPS], nkeep = 0, i, j;
+	int *own[] = {&g_sync, &g_fifo, &g_console, &g_hooks};
+	const int nown = (int)(sizeof(own) / sizeof(own[0]));
+	int keep[4 + PLAN_MAX_IDMAPS], nkeep = 0, i, j;
 	unsigned int first = 3u + (unsigned int)p->proc.preserve_fds, lo;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < nown; i++) {
 		if (*own[i] >= 0 && *own[i] < (int)first) {
 			int nfd = fcntl(*own[i], F_DUPFD_CLOEXEC, (int)first + 3);
 			if (nfd < 0)
@@ -60,7 +61,7 @@ static void close_other_fds(const struct plan *p)
 			*own[i] = nfd;
 		}
 	}
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < nown; i++)
 		if (*own[i] >= 0)
 			keep[nkeep++] = *own[i];
 	/* the user namespaces of idmapped mounts: the parent put them at
@@ -68,7 +69,7 @@ static void close_other_fds(const struct plan *p)
 	for (i = 0; i < p->rootfs.nmounts; i++) {
 		if (p->rootfs.mounts[i].userns_fd < 0)
 			continue;
-		if (p->rootfs.mounts[i].userns_fd < (int)first || nkeep >= 3 + PLAN_MAX_IDMAPS)
+		if (p->rootfs.mounts[i].userns_fd < (int)first || nkeep >= 4 + PLAN_MAX_IDMAPS)
 			fail("keep idmap user namespace", p->rootfs.mounts[i].destination, EBADF);
 		keep[nkeep++] = p->rootfs.mounts[i].userns_fd;
 	}
@@ -149,6 +150,7 @@ void child_stage1(const struct plan *p, int syncfd, pid_t parent)
 	g_sync = syncfd;
 	g_fifo = p->sync.fifo_fd;
 	g_console = p->sync.console_fd;
+	g_hooks = p->sync.hooks_fd;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail("set parent death signal", "", errno);

@@ -117,6 +117,12 @@ export interface Host {
   mkfifo(file: string, mode: number): number;
   /** writes the start byte; false when nobody reads (the init is gone) */
   releaseFifo(file: string): boolean;
+  /**
+   * start with startContainer hooks: the init's report fifo opened, the
+   * state written to the exec fifo (the hooks' stdin), the report read to
+   * its end (the init's execve or exit); undefined when the init is gone
+   */
+  releaseFifoForHooks(file: string, hooksFifo: string, state: string): Buffer | undefined;
 
   /** the hooks in order; the first failure throws */
   runHooks(name: HookName, hooks: Hook[] | undefined, state: HookState, o?: HookOptions): void;
@@ -218,6 +224,30 @@ const realStateFs: StateFs = {
 
 /** the systemd cgroup driver, loaded only when it is used */
 const systemdDriver = (): typeof SystemdDriver => require('../cgroups/systemd');
+
+const ENXIO = 6;
+/** a report is a few kB (hooks.c keeps 4 kB of each output); more is not the init's */
+const REPORT_MAX = 64 << 10;
+
+/** a non-blocking fifo, read until its writers are gone */
+function readToEnd(fd: number): Buffer {
+  const parts: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(16384);
+  for (;;) {
+    native.waitReadable(fd, -1);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, 0, buf.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      throw e;
+    }
+    if (n === 0 || total >= REPORT_MAX) return Buffer.concat(parts);
+    parts.push(Buffer.from(buf.subarray(0, n)));
+    total += n;
+  }
+}
 
 const realCgroups: CgroupHost = {
   layout: hostLayout,
@@ -336,6 +366,19 @@ const real: Host = {
     }
     fs.rmSync(file, { force: true });
     return true;
+  },
+  releaseFifoForHooks(file, hooksFifo, state) {
+    // before the release: the report must have a reader when the init ends
+    const report = fs.openSync(hooksFifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      const rc = native.fifoWrite(file, Buffer.from(state));
+      if (rc === -ENXIO) return undefined;
+      if (rc < 0) throw new RuntsError(`write exec fifo ${file}: ${errnoText({ code: native.errnoName(-rc) })}`);
+      fs.rmSync(file, { force: true });
+      return timed('hooks', () => readToEnd(report));
+    } finally {
+      fs.closeSync(report);
+    }
   },
   runHooks: (name, hooks, state, o) => timed('hooks', () => runHooks(name, hooks, state, o)),
   runHooksLogged: (name, hooks, state, warn) => timed('hooks', () => runHooksLogged(name, hooks, state, warn)),

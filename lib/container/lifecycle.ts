@@ -14,7 +14,8 @@ import { hostRootless } from '../rootless';
 import { checkConfigLimits } from '../plan/limits';
 import { timed } from '../timing';
 import { errnoText } from '../errno';
-import type { HookState } from '../hooks';
+import { startReportError, type HookState } from '../hooks';
+import { startHookState } from '../plan/hooks';
 import { errnoName } from '../native';
 import { NS_PROC_FILE, type LaunchPlan } from '../plan/types';
 import { faultPoint } from './fault';
@@ -182,7 +183,7 @@ function removeUndone(store: Store, id: string): void {
   store.release(id);
 }
 
-function initPlan(store: Store, b: Bundle, o: CreateOptions, fifo: string, placement: Placement): LaunchPlan {
+function initPlan(store: Store, b: Bundle, o: CreateOptions, fifos: { fifo: string; hooksFifo: string }, placement: Placement): LaunchPlan {
   const listen = listenFds();
   const facts = store.host.facts();
   return buildPlan({
@@ -190,7 +191,8 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifo: string, place
     bundle: b.bundle,
     noPivot: o.noPivot,
     noNewKeyring: o.noNewKeyring,
-    fifoPath: fifo,
+    fifoPath: fifos.fifo,
+    hooksFifoPath: fifos.hooksFifo,
     consoleSocket: socketPath(o.consoleSocket),
     preserveFds: listen + o.preserveFds,
     cgroupProcs: placement.procsFiles,
@@ -250,10 +252,14 @@ export function create(store: Store, o: CreateOptions): Created {
     const fifo = store.fifoPath(o.id);
     const rc = store.host.mkfifo(fifo, 0o600);
     if (rc < 0) throw new NativeError({ step: 'mkfifo', path: fifo, errno: -rc, message: errnoText({ code: errnoName(-rc) }) }, 'setup');
+    // the init reports its startContainer hooks on a second fifo, read by start
+    const hooksFifo = b.spec.hooks?.startContainer?.length ? store.hooksFifoPath(o.id) : '';
+    const rc2 = hooksFifo ? store.host.mkfifo(hooksFifo, 0o600) : 0;
+    if (rc2 < 0) throw new NativeError({ step: 'mkfifo', path: hooksFifo, errno: -rc2, message: errnoText({ code: errnoName(-rc2) }) }, 'setup');
     faultPoint('create:fifo', store.root);
     const { unit, foreign } = timed('cgroups', () => placeCgroups(store, b, o, (p) => (placement = p)));
     faultPoint('create:cgroups-made', store.root);
-    const plan = timed('plan', () => initPlan(store, b, o, fifo, placement!));
+    const plan = timed('plan', () => initPlan(store, b, o, { fifo, hooksFifo }, placement!));
     const hooks = b.spec.hooks;
     const onPlaced = unit
       ? (initPid: number): void => {
@@ -328,14 +334,19 @@ export function start(store: Store, id: string, warn: (m: string) => void = () =
     remove(store, id, true, warn);
     throw e;
   };
-  try {
-    store.host.runHooks('startContainer', hooks?.startContainer, hookState(rec.config, id, rec.bundle, 'created', rec.pid), { nsPid: rec.pid });
-  } catch (e) {
-    failed(e);
-  }
   faultPoint('start:before-fifo', store.root);
-  if (!store.host.releaseFifo(store.fifoPath(id))) throw new TransitionRefused('start', id, 'stopped');
-  faultPoint('start:after-fifo', store.root);
+  if (hooks?.startContainer?.length) {
+    // the init runs them (addon/src/hooks.c), with the state written here
+    const state = JSON.stringify(startHookState(rec.config, id, rec.bundle, rec.pid));
+    const report = store.host.releaseFifoForHooks(store.fifoPath(id), store.hooksFifoPath(id), state);
+    if (!report) throw new TransitionRefused('start', id, 'stopped');
+    faultPoint('start:after-fifo', store.root);
+    const error = startReportError(report, (n) => errnoText({ code: errnoName(n) }));
+    if (error) failed(new RuntsError(error));
+  } else {
+    if (!store.host.releaseFifo(store.fifoPath(id))) throw new TransitionRefused('start', id, 'stopped');
+    faultPoint('start:after-fifo', store.root);
+  }
   try {
     store.host.runHooks('poststart', hooks?.poststart, hookState(rec.config, id, rec.bundle, 'running', rec.pid));
   } catch (e) {

@@ -72,6 +72,11 @@ export class Store {
     return path.join(this.dir(id), 'exec.fifo');
   }
 
+  /** where the init reports its startContainer hooks (made only for a config that has some) */
+  hooksFifoPath(id: string): string {
+    return path.join(this.dir(id), 'hooks.fifo');
+  }
+
   /** Claims the id; throws runc's error when it is taken. */
   claim(id: string): void {
     validateId(id);

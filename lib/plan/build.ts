@@ -7,6 +7,7 @@ import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Process, Spec } from '../config/types';
 import { planSeccomp } from '../seccomp/plan';
 import { planAttrs } from './attrs';
+import { planStartHooks, startStateMaxBytes } from './hooks';
 import { checkProcMount } from './procmount';
 import { checkMappingIds, checkProcessIds } from './ids';
 import { orderJoins } from './joins';
@@ -24,6 +25,8 @@ export interface PlanInput {
   /** --no-new-keyring: the container keeps the caller's session keyring */
   noNewKeyring?: boolean;
   fifoPath: string;
+  /** where the init reports its startContainer hooks ("" when the config has none) */
+  hooksFifoPath?: string;
   /** --console-socket; "" hands the pty master back to the caller */
   consoleSocket: string;
   preserveFds: number;
@@ -402,6 +405,15 @@ export function buildPlan(input: PlanInput): LaunchPlan {
       fifoPath: input.fifoPath,
       pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
       consoleSocket: input.consoleSocket,
+      ...startHooksSync(spec, procPart.env, input),
     },
   };
+}
+
+/** the startContainer hooks the init runs, and what it needs for them */
+function startHooksSync(spec: Spec, env: string[], input: PlanInput): Pick<LaunchPlan['sync'], 'startHooks' | 'hooksFifoPath' | 'stateMaxBytes'> {
+  const startHooks = planStartHooks(spec.hooks?.startContainer, env);
+  if (!startHooks.length) return { startHooks, hooksFifoPath: '', stateMaxBytes: 0 };
+  if (!input.hooksFifoPath) throw new PlanError('/hooks/startContainer: no fifo for the init to report the hooks on');
+  return { startHooks, hooksFifoPath: input.hooksFifoPath, stateMaxBytes: startStateMaxBytes(spec, input.containerId ?? '', input.bundle) };
 }

@@ -45,6 +45,6 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
       preserveFds: input.preserveFds,
       attrs,
     },
-    sync: { cgroupProcs: input.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket },
+    sync: { cgroupProcs: input.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket, startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 },
   };
 }

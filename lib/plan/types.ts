@@ -206,6 +206,27 @@ export interface SyncPlan {
   pauseForHooks: boolean;
   /** unix socket path to send a pty master to; "" = hand it back to the caller (foreground run) */
   consoleSocket: string;
+  /**
+   * startContainer hooks, run by the init once `start` has released it (the
+   * state JSON comes through the exec fifo) and before the process's execve;
+   * [] for none
+   */
+  startHooks: PlanHook[];
+  /** the fifo the init reports the hooks' outcome on, opened by the parent before clone; "" with no hooks */
+  hooksFifoPath: string;
+  /** the longest state JSON start writes for the hooks (their stdin); 0 with no hooks */
+  stateMaxBytes: number;
+}
+
+/** One startContainer hook, as the init runs it (through the sealed exec helper). */
+export interface PlanHook {
+  /** absolute, resolved in the container's root */
+  path: string;
+  /** argv, argv[0] included */
+  args: string[];
+  env: string[];
+  /** seconds; 0 for none. Past it the init SIGKILLs the hook and start fails */
+  timeout: number;
 }
 
 /** What the addon reports when a step fails, in the child or the parent. */

@@ -19,11 +19,13 @@ spec.linux!.seccomp = {
 };
 spec.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 1024 }];
 spec.process!.user = { uid: 0, gid: 0, additionalGids: [1, 2] };
+spec.hooks = { startContainer: [{ path: '/bin/hook', args: ['hook', 'x'], env: ['A=1'], timeout: 3 }] };
 const input: PlanInput = {
   spec,
   bundle: '/nonexistent/runts-test-bundle',
   noPivot: false,
   fifoPath: '/nonexistent/runts-test-bundle/exec.fifo',
+  hooksFifoPath: '/nonexistent/runts-test-bundle/hooks.fifo',
   consoleSocket: '',
   preserveFds: 0,
   cgroupProcs: [],

@@ -83,7 +83,7 @@ t.test('a failing create hook stops the create and leaves nothing', async (t) =>
     const id = `fail-${name}`;
     const r = s.run(['create', '-b', b, id], { detached: true });
     t.equal(r.code, 1, `${name} failure fails create`);
-    t.match(errorMessage(r.stderr), `error running ${name} hook #0: exit status 3`);
+    t.match(errorMessage(r.stderr), `error running ${name} hook #0: error running hook: exit status 3`);
     t.notOk(fs.existsSync(path.join(s.root, id)), 'no state left');
     const parent = `/sys/fs/cgroup/pids${s.cgroupParent}`;
     t.same(fs.existsSync(parent) ? fs.readdirSync(parent).filter((d) => d.startsWith('bundle')) : [], [], 'no container cgroup left');
@@ -118,7 +118,7 @@ t.test('a failing startContainer or poststart hook fails start and destroys the 
     const pid = readState(s, id).pid;
     const r = s.run(['start', id]);
     t.equal(r.code, 1, `${name}: start fails`);
-    t.match(errorMessage(r.stderr), `error running ${name} hook #0: exit status 1`);
+    t.match(errorMessage(r.stderr), `error running ${name} hook #0: error running hook: exit status 1`);
     t.equal(errorMessage(s.run(['state', id]).stderr), 'container does not exist', 'the container is destroyed');
     t.ok(await eventually(() => !fs.existsSync(`/proc/${pid}/status`) || /^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))), 'its process is gone');
     t.match(fs.readFileSync(log, 'utf8'), /^poststop status=stopped/m, 'and poststop ran');
@@ -127,6 +127,6 @@ t.test('a failing startContainer or poststart hook fails start and destroys the 
   const { b: b2 } = hookBundle(s, () => ({ poststop: [{ path: '/bin/false' }] }), ['true']);
   const r2 = s.run(['run', '-b', b2, 'post']);
   t.equal(r2.code, 0, 'run succeeds');
-  t.match(r2.stderr, /level=warning msg="error running poststop hook #0: exit status 1/);
+  t.match(r2.stderr, /level=warning msg="error running poststop hook #0: error running hook: exit status 1/);
   t.equal(s.run(['state', 'post']).code, 1, 'and the container is gone');
 });

@@ -202,11 +202,22 @@ export class FakeHost implements Host {
     return true;
   }
 
+  /** the init's report: a failure of hook #0 when startContainer is in failingHooks */
+  releaseFifoForHooks(file: string, _hooksFifo: string, state: string): Buffer | undefined {
+    if (!this.releaseFifo(file)) return undefined;
+    this.calls.push('hook startContainer (init)');
+    this.startState = state;
+    return Buffer.from(this.failingHooks.has('startContainer') ? 'fail 0 exit 1 0 0\n' : 'ok\n');
+  }
+
+  /** the state the last start gave the init for its startContainer hooks */
+  startState?: string;
+
   runHooks(name: HookName, hooks: Hook[] | undefined, _state: HookState, _o?: HookOptions): void {
     if (!hooks?.length) return;
     this.calls.push(`hook ${name}`);
     this.onHook?.(name);
-    if (this.failingHooks.has(name)) throw new RuntsError(`error running ${name} hook #0: exit status 1, stdout: , stderr: `);
+    if (this.failingHooks.has(name)) throw new RuntsError(`error running ${name} hook #0: error running hook: exit status 1, stdout: , stderr: `);
   }
 
   runHooksLogged(name: HookName, hooks: Hook[] | undefined, state: HookState, warn: (m: string) => void): void {

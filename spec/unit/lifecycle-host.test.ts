@@ -57,7 +57,7 @@ t.test('a failing createContainer hook stops the create and leaves nothing', asy
   const { host, store, opts } = setup();
   host.spec = fakeSpec({ createContainer: hook });
   host.failingHooks.add('createContainer');
-  t.match(refusal(() => create(store, opts('c1'))), /^error running createContainer hook #0: exit status 1/);
+  t.match(refusal(() => create(store, opts('c1'))), /^error running createContainer hook #0: error running hook: exit status 1/);
   t.notOk(store.isClaimed('c1'));
   t.same([...host.cgroupDirs], []);
   t.same(host.alive(), [], 'the waiting init was killed');
@@ -79,13 +79,15 @@ t.test('a failing startContainer hook fails start and destroys the container', a
   const { host, store, opts } = setup();
   host.spec = fakeSpec({ startContainer: hook, poststop: hook });
   host.failingHooks.add('startContainer');
-  create(store, opts('c1'));
-  t.match(refusal(() => start(store, 'c1')), /^error running startContainer hook #0/);
+  const { rec } = create(store, opts('c1'));
+  t.equal(refusal(() => start(store, 'c1')), 'error running startContainer hook #0: error running hook: exit status 1, stdout: , stderr: ');
+  t.same(JSON.parse(host.startState ?? ''), { ociVersion: '1.3.0', id: 'c1', status: 'created', pid: rec.pid, bundle: rec.bundle, annotations: {} }, 'the init got the state for the hooks');
+  t.notOk(host.calls.includes('hook startContainer'), 'runts itself runs no startContainer hook: the init does');
   t.equal(store.read('c1'), undefined, 'no state');
   t.notOk(store.isClaimed('c1'));
   t.same([...host.cgroupDirs], [], 'no cgroup');
   t.same(host.alive(), [], 'the init is gone');
-  t.notOk(host.calls.includes('release fifo'), 'the user process never started');
+  t.notOk(host.calls.includes('hook poststart'), 'poststart did not run');
   t.ok(host.calls.includes('hook poststop'), 'poststop ran (runtime.md step 12)');
 });
 

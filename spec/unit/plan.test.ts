@@ -8,6 +8,8 @@ import { parseMountOptions, MS, MOUNT_ATTR } from '../../lib/plan/mounts';
 import { NS_FLAGS } from '../../lib/plan/types';
 import { defaultSpec } from '../../lib/config/default-spec';
 import type { Spec } from '../../lib/config/types';
+import { startReportError } from '../../lib/hooks';
+import { startHookState } from '../../lib/plan/hooks';
 
 const spec = (edit: (s: any) => void = () => {}): Spec => {
   const s = JSON.parse(JSON.stringify(defaultSpec({ rootless: false })));
@@ -240,7 +242,7 @@ t.test('exec: no rootfs section; every namespace joined, user first and mount la
   t.equal(p.namespaces.cloneFlags, 0);
   t.equal(p.process.chroot, '', 'the joined mount namespace has the root');
   t.equal(p.process.sessionKeyring, '_ses.c1', "the container's keyring, joined by name");
-  t.same(p.sync, { cgroupProcs: base.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: '' });
+  t.same(p.sync, { cgroupProcs: base.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: '', startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 }, 'exec runs no hooks');
   t.equal(buildExecPlan(exec({ pid: '' })).process.chroot, '/b/rootfs', 'no mount namespace: chroot into the rootfs');
 });
 
@@ -266,4 +268,49 @@ t.test('what the addon cannot carry is refused naming the config field (issue 16
   t.equal(buildPlan(input(spec((s) => (s.process.user.umask = 2 ** 32 - 1)))).process.umask, 0o777, 'the kernel keeps the permission bits, as runc');
   const inf = buildPlan(input(spec((s) => (s.process.rlimits = [{ type: 'RLIMIT_CORE', soft: 18446744073709551615, hard: 0 }]))));
   t.equal(inf.process.rlimits[0].soft, (1n << 64n) - 1n, 'RLIM_INFINITY survives JSON rounding it to 2^64');
+});
+
+t.test('startContainer hooks are in the plan for the init to run, with the state bound it reads (issue 16.4)', async (t) => {
+  const none = buildPlan(input(spec()));
+  t.same(none.sync.startHooks, []);
+  t.equal(none.sync.hooksFifoPath, '');
+  t.equal(none.sync.stateMaxBytes, 0);
+
+  const withHooks = spec((s) => {
+    s.annotations = { a: 'b' };
+    s.hooks = {
+      startContainer: [
+        { path: '/bin/check', args: ['check', '--x'], env: ['A=1'], timeout: 5 },
+        // no args: argv[0] is the path; no env: the process's, as runc's init has it
+        { path: '/bin/plain' },
+      ],
+    };
+  });
+  const p = buildPlan(input(withHooks, { hooksFifoPath: '/run/x/hooks.fifo', containerId: 'c1' }));
+  t.same(p.sync.startHooks, [
+    { path: '/bin/check', args: ['check', '--x'], env: ['A=1'], timeout: 5 },
+    { path: '/bin/plain', args: ['/bin/plain'], env: p.process.env, timeout: 0 },
+  ]);
+  t.ok(p.process.env.some((e) => e.startsWith('PATH=')), 'the process env has PATH and HOME');
+  t.equal(p.sync.hooksFifoPath, '/run/x/hooks.fifo');
+  const longest = JSON.stringify(startHookState(withHooks, 'c1', '/b', 4194304));
+  t.ok(p.sync.stateMaxBytes >= Buffer.byteLength(longest), 'the state of any pid fits the init buffer');
+  t.ok(p.sync.stateMaxBytes < Buffer.byteLength(longest) + 8, 'and the buffer is no bigger than that');
+  t.same(JSON.parse(longest), { ociVersion: withHooks.ociVersion, id: 'c1', status: 'created', pid: 4194304, bundle: '/b', annotations: { a: 'b' } });
+
+  t.throws(() => buildPlan(input(withHooks, { containerId: 'c1' })), /^\/hooks\/startContainer: no fifo/, 'a plan with hooks needs the report fifo');
+  const many = spec((s) => (s.hooks = { startContainer: Array.from({ length: 257 }, () => ({ path: '/x' })) }));
+  t.throws(() => buildPlan(input(many, { hooksFifoPath: '/f' })), /^\/hooks\/startContainer: more than 256 hooks/);
+  const long = spec((s) => (s.hooks = { startContainer: [{ path: '/' + 'x'.repeat(5000) }] }));
+  t.throws(() => buildPlan(input(long, { hooksFifoPath: '/f' })), /^\/hooks\/startContainer\/0\/path: a path of 5001 bytes/);
+});
+
+t.test("start reads the init's report on its hooks in runc's words", async (t) => {
+  const words = (n: number): string => (n === 2 ? 'no such file or directory' : `errno ${n}`);
+  t.equal(startReportError(Buffer.from('ok\n'), words), undefined);
+  t.equal(startReportError(Buffer.from('fail 1 exit 3 0 0\n'), words), 'error running startContainer hook #1: error running hook: exit status 3, stdout: , stderr: ');
+  t.equal(startReportError(Buffer.from('fail 0 signal 31 3 4\nout\nerr\n'), words), 'error running startContainer hook #0: error running hook: signal: bad system call, stdout: out, stderr: err');
+  t.equal(startReportError(Buffer.from('fail 0 timeout 2 0 0\n'), words), 'error running startContainer hook #0: timeout after 2 seconds');
+  t.equal(startReportError(Buffer.from('fail -1 error 2 10 0\nread state'), words), 'error running startContainer hooks: read state: no such file or directory');
+  t.match(startReportError(Buffer.alloc(0), words), /exited before it reported/, 'an init that died says nothing');
 });
