@@ -31,7 +31,8 @@
         "src/ptycheck.c",
         "src/unixsock.c",
         "src/lock.c",
-        "src/procguard.c"
+        "src/procguard.c",
+        "src/idmap_tool.c"
       ],
       "cflags": [
         "-std=gnu11",

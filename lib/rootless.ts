@@ -144,3 +144,44 @@ export function makeXdgStateRoot(root: string): void {
   fs.mkdirSync(root, { recursive: true, mode: 0o700 });
   fs.chmodSync(root, 0o1700);
 }
+
+/**
+ * The JSON pointer of the first limit `linux.resources` asks for, devices
+ * left out (runc's rootless manager ignores device rules: only the kernel's
+ * own checks apply to an unprivileged user), or undefined when it asks none.
+ * An empty object (`memory: {}`) or a null asks nothing.
+ */
+export function firstLimitField(resources: unknown, base = '/linux/resources'): string | undefined {
+  if (resources === null || resources === undefined) return undefined;
+  if (typeof resources !== 'object') return base;
+  const entries = Array.isArray(resources) ? resources.map((v, i) => [String(i), v] as const) : Object.entries(resources);
+  for (const [k, v] of entries) {
+    if (base === '/linux/resources' && k === 'devices') continue;
+    const found = firstLimitField(v, `${base}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The caller's own cgroup directory in each hierarchy, from /proc/self/cgroup
+ * (`N:controllers:path`, `0::path` for v2): what a container that got no
+ * cgroup of its own sees bound at /sys/fs/cgroup (runc's GetOwnCgroup).
+ */
+export function ownCgroupPaths(
+  hierarchies: readonly { key: string; mountpoint: string; version: 1 | 2 }[],
+  procSelfCgroup: string,
+): Record<string, string> {
+  const byControllers = new Map<string, string>();
+  for (const line of procSelfCgroup.split('\n')) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
+    if (!m) continue;
+    byControllers.set(m[2] === '' ? 'unified' : m[2].split(',').sort().join(','), m[3]);
+  }
+  const out: Record<string, string> = {};
+  for (const h of hierarchies) {
+    const rel = byControllers.get(h.version === 2 ? 'unified' : h.key.split(',').sort().join(','));
+    if (rel !== undefined) out[h.key] = path.join(h.mountpoint, rel);
+  }
+  return out;
+}

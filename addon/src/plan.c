@@ -31,6 +31,9 @@ static const struct rd_field ns_fields[] = {
 	F_STR(struct plan_namespaces, "uidMap", uid_map, 0),
 	F_STR(struct plan_namespaces, "gidMap", gid_map, 0),
 	F_STR(struct plan_namespaces, "setgroups", setgroups, 0),
+	F_STR(struct plan_namespaces, "uidMapTool", uid_map_tool, PATHLEN),
+	F_STR(struct plan_namespaces, "gidMapTool", gid_map_tool, PATHLEN),
+	F_BOOL(struct plan_namespaces, "dumpableForMaps", dumpable_for_maps),
 	F_STR(struct plan_namespaces, "hostname", hostname, 0),
 	F_STR(struct plan_namespaces, "domainname", domainname, 0),
 };

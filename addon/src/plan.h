@@ -90,6 +90,11 @@ struct plan_namespaces {
 	int njoins;
 	struct plan_join *joins; /* user first, mount last */
 	char *uid_map, *gid_map, *setgroups;
+	/* rootless: newuidmap/newgidmap writes the map ("" to write it directly) */
+	char *uid_map_tool, *gid_map_tool;
+	/* rootless: stage 1 is dumpable while its maps are written (its /proc
+	 * files are root's otherwise, which an unprivileged parent cannot open) */
+	int dumpable_for_maps;
 	char *hostname, *domainname; /* "" to leave */
 };
 

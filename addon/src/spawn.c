@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fdpass.h"
+#include "idmap_tool.h"
 #include "module.h"
 #include "napi_read.h"
 #include "plan.h"
@@ -142,14 +143,31 @@ static int reply(struct parent *ps, int type)
 	return 0;
 }
 
+/* one map, directly or through newuidmap/newgidmap */
+static int write_map(struct parent *ps, const char *file, const char *map, const char *tool)
+{
+	char path[64];
+	int rc, status;
+	if (!map[0])
+		return 0;
+	if (!tool[0])
+		return proc_write(ps->stage1, file, map, ps->f);
+	rc = run_idmap_tool(tool, ps->stage1, map, &status);
+	if (rc < 0) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)ps->stage1, file);
+		set_failure(ps->f, rc == -EPERM ? "write id mapping (the tool failed)" : "start id mapping tool", rc == -EPERM ? path : tool, -rc);
+	}
+	return rc;
+}
+
 static int on_need_maps(struct parent *ps)
 {
 	struct plan_namespaces *ns = &ps->p->ns;
 	if (ns->setgroups[0] && proc_write(ps->stage1, "setgroups", ns->setgroups, ps->f) < 0)
 		return -1;
-	if (ns->uid_map[0] && proc_write(ps->stage1, "uid_map", ns->uid_map, ps->f) < 0)
+	if (write_map(ps, "uid_map", ns->uid_map, ns->uid_map_tool) < 0)
 		return -1;
-	if (ns->gid_map[0] && proc_write(ps->stage1, "gid_map", ns->gid_map, ps->f) < 0)
+	if (write_map(ps, "gid_map", ns->gid_map, ns->gid_map_tool) < 0)
 		return -1;
 	return reply(ps, SYNC_MAPS_DONE);
 }

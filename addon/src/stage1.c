@@ -129,8 +129,15 @@ static void create_namespaces(const struct plan_namespaces *ns, const struct pla
 	if (ns->clone_flags & CLONE_NEWUSER) {
 		if (unshare(CLONE_NEWUSER) < 0)
 			fail("create user namespace", "", errno);
+		/* rootless, as runc's nsexec: dumpable only while the maps are
+		 * written, before anything of the container exists; only the
+		 * caller's own processes could reach it meanwhile */
+		if (ns->dumpable_for_maps && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+			fail("set dumpable for id mappings", "", errno);
 		send_msg(SYNC_NEED_MAPS, 0, 0, "", "");
 		expect(SYNC_MAPS_DONE, "wait for id mappings");
+		if (ns->dumpable_for_maps && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			fail("set non-dumpable", "", errno);
 		if (syscall(SYS_setresgid, 0, 0, 0) < 0)
 			fail("become root in user namespace", "setresgid", errno);
 		if (syscall(SYS_setresuid, 0, 0, 0) < 0)

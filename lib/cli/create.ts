@@ -30,6 +30,7 @@ export const command: Command = {
       noNewKeyring: bool(flags, 'no-new-keyring'),
       preserveFds: int(flags, 'preserve-fds') ?? 0,
       systemdCgroup: g.systemdCgroup,
+      rootlessCgroups: g.rootless,
       warn: (m) => logWarning(g, m),
       debug: (m) => logDebug(g, m),
     }));

@@ -43,6 +43,7 @@ export const command: Command = {
       noNewKeyring: bool(flags, 'no-new-keyring'),
         preserveFds: int(flags, 'preserve-fds') ?? 0,
         systemdCgroup: g.systemdCgroup,
+        rootlessCgroups: g.rootless,
         warn,
         debug: (m: string) => logDebug(g, m),
       }),

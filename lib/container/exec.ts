@@ -65,6 +65,7 @@ export function execInContainer(store: Store, o: ExecOptions): Launched {
     cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups, (p) => store.host.realpath(p) !== undefined),
     consoleSocket: socketPath(o.consoleSocket),
     preserveFds: o.preserveFds,
+    setgroupsDenied: store.host.setgroupsDenied?.(rec.pid) === true,
     bundle: rec.bundle,
     lastCap: facts.lastCap,
     hostBounding: facts.hostBounding,

@@ -24,6 +24,8 @@ import type * as SeccompCache from '../seccomp/cache';
 import { timed } from '../timing';
 import type { SeccompPlan } from '../seccomp/plan';
 import { readProcStat, type ProcStat } from './proc';
+import { cgroupAccess, hostRootless, ownCgroupPaths, type CgroupAccess, type RootlessFacts } from '../rootless';
+import type { RootlessCaller } from '../plan/rootless-maps';
 
 /** The state directory's file operations (Store's only way to the disk). */
 export interface StateFs {
@@ -64,6 +66,10 @@ export interface CgroupHost {
   stopUnit(unit: string, warn: (m: string) => void): void;
   /** systemd driver: the default slice and the cgroup units go under (the user's systemd: its ControlGroup) */
   unitsRoot(): { defaultSlice: string; managerCgroup: string };
+  /** whether this process may make the container's cgroup in each hierarchy (lib/rootless.ts) */
+  access(layout: Layout, cgroupPath: string): CgroupAccess[];
+  /** this process's own cgroup directory per hierarchy (bound in a container that got none) */
+  ownPaths(layout: Layout): Record<string, string>;
 }
 
 export type StartUnit = Parameters<typeof SystemdDriver.startContainerUnit>[0];
@@ -77,12 +83,16 @@ export interface MachineFacts {
   systemdRunning: boolean;
   /** the systemd cgroup driver applies: systemd runs and the host is pure cgroup v2 */
   systemdDriver: boolean;
+  /** euid and user namespace (lib/rootless.ts) */
+  rootless: RootlessFacts;
 }
 
 export interface Host {
   readonly state: StateFs;
   readonly cgroups: CgroupHost;
   facts(): MachineFacts;
+  /** runts is not root: who it runs as, its /etc/subuid and /etc/subgid, the map tools (undefined as root) */
+  rootlessCaller(): RootlessCaller | undefined;
 
   // the bundle and the container's rootfs
   realpath(p: string): string | undefined;
@@ -106,6 +116,8 @@ export interface Host {
   /** filters built once and kept under the state root */
   prebuildSeccomp(root: string, plan: SeccompPlan): void;
   procStat(pid: number): ProcStat | undefined;
+  /** /proc/<pid>/setgroups says "deny": a process joining its user namespace cannot setgroups */
+  setgroupsDenied?(pid: number): boolean;
   /** sig through a pidfd; with startTime only if pid is still that process. false: no such process */
   signal(pid: number, startTime: string | undefined, sig: number): boolean;
   /** SIGKILL and wait for the exit (bounded); nothing when the process is gone or another one */
@@ -259,12 +271,29 @@ const realCgroups: CgroupHost = {
   startUnit: (o) => systemdDriver().startContainerUnit(o),
   stopUnit: (unit, warn) => systemdDriver().stopContainerUnit(unit, warn),
   unitsRoot: () => systemdDriver().unitsRoot(),
+  access: (layout, cgroupPath) => cgroupAccess(layout.hierarchies, cgroupPath),
+  ownPaths: (layout) => ownCgroupPaths(layout.hierarchies, fs.readFileSync('/proc/self/cgroup', 'utf8')),
 };
 
 function sameProcess(pid: number, startTime: string | undefined): boolean {
   if (startTime === undefined) return true;
   const st = readProcStat(pid);
   return st !== undefined && st.startTime === startTime && st.state !== 'Z' && st.state !== 'X';
+}
+
+/** A set-uid helper by name: $PATH first (runc uses exec.LookPath), then /usr/bin. */
+function findTool(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':').filter((d) => d.startsWith('/')), '/usr/bin', '/bin'];
+  for (const d of dirs) {
+    const p = path.join(d, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      // next directory
+    }
+  }
+  return undefined;
 }
 
 const real: Host = {
@@ -276,7 +305,41 @@ const real: Host = {
     features: hostFeatures(),
     systemdRunning: fs.existsSync('/run/systemd/system'),
     systemdDriver: fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2',
+    rootless: hostRootless(),
   }),
+  rootlessCaller() {
+    const euid = process.geteuid?.() ?? 0;
+    if (euid === 0) return undefined;
+    const read = (f: string): string | undefined => {
+      try {
+        return fs.readFileSync(f, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    let user = String(euid);
+    try {
+      user = os.userInfo().username;
+    } catch {
+      // no passwd entry: subuid lines may still name the number
+    }
+    return {
+      euid,
+      egid: process.getegid?.() ?? 0,
+      user,
+      subuid: read('/etc/subuid'),
+      subgid: read('/etc/subgid'),
+      newuidmap: findTool('newuidmap'),
+      newgidmap: findTool('newgidmap'),
+    };
+  },
+  setgroupsDenied(pid) {
+    try {
+      return fs.readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'deny';
+    } catch {
+      return false;
+    }
+  },
   realpath(p) {
     try {
       return fs.realpathSync(p);

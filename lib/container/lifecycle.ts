@@ -10,7 +10,7 @@ import type { SystemdUnit } from '../cgroups/systemd';
 import { ConfigRefusal, ContainerNotFound, DamagedState, NativeError, RuntsError, TransitionRefused } from '../errors';
 import type { Resources, Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
-import { hostRootless } from '../rootless';
+import { cgroupsDelegated, firstLimitField, hostRootless, usesRootlessCgroups, type CgroupAccess } from '../rootless';
 import { checkConfigLimits } from '../plan/limits';
 import { timed } from '../timing';
 import { errnoText } from '../errno';
@@ -36,6 +36,8 @@ export interface CreateOptions {
   noNewKeyring?: boolean;
   preserveFds: number;
   systemdCgroup: boolean;
+  /** the global --rootless (true, false, auto): whether cgroup permission errors are expected */
+  rootlessCgroups?: string;
   warn(message: string): void;
   /** --debug lines (runc's suite looks for the words of runc's own) */
   debug?(message: string): void;
@@ -111,6 +113,10 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
     done({ paths, created: [], procsFiles: [] });
     return { unit, foreign: [] };
   }
+  if (!rootlessMayPlace(store, b, o, layout, cgroupPath)) {
+    done({ paths: {}, created: [], procsFiles: [] });
+    return { foreign: [] };
+  }
   // before any mkdir: a create killed from here on leaves what delete --force
   // needs, and which processes were there already (delete --force spares them)
   const undo = plannedCgroups(store, layout, cgroupPath);
@@ -128,6 +134,48 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
   if (store.host.cgroups.manager(placement.paths).isFrozen()) throw new ConfigRefusal("container's cgroup unexpectedly frozen");
   store.host.cgroups.manager(placement.paths).apply(createResources(b.spec), b.spec.linux?.devices);
   return { foreign };
+}
+
+/**
+ * A rootless caller (runc's rootless cgroup manager: any euid but 0, or uid 0
+ * in a user namespace) whose cgroups are not delegated gets no cgroup at all,
+ * as with runc, unless the config asks for a limit: then create fails before
+ * anything is made, naming the field (runc fails later, in the init's
+ * set-up, with "cannot set memory limit: container could not join or create
+ * cgroup"). Device rules are not limits here: only the kernel's own checks
+ * apply to an unprivileged user, as runc ignores them rootless.
+ */
+/** The hierarchy a refused field's controller lives in (v1), else the first one refused. */
+function refusedHierarchy(access: CgroupAccess[], field: string): CgroupAccess | undefined {
+  const controller = LIMIT_CONTROLLER[field.split('/')[3] ?? ''];
+  const refused = access.filter((a) => !a.writable);
+  return refused.find((a) => controller !== undefined && a.key.split(',').includes(controller)) ?? refused[0];
+}
+
+const LIMIT_CONTROLLER: Record<string, string> = {
+  memory: 'memory',
+  cpu: 'cpu',
+  pids: 'pids',
+  blockIO: 'blkio',
+  hugepageLimits: 'hugetlb',
+  network: 'net_cls',
+  rdma: 'rdma',
+  unified: 'unified',
+};
+
+function rootlessMayPlace(store: Store, b: Bundle, o: CreateOptions, layout: Layout, cgroupPath: string): boolean {
+  const facts = store.host.facts();
+  if (!usesRootlessCgroups(o.rootlessCgroups, facts.rootless)) return true;
+  const access = store.host.cgroups.access(layout, cgroupPath);
+  if (cgroupsDelegated(access)) return true;
+  const field = firstLimitField(b.spec.linux?.resources);
+  if (field !== undefined) {
+    const refused = refusedHierarchy(access, field)?.existing ?? 'no cgroup hierarchy';
+    throw new ConfigRefusal(
+      `${field}: cannot set a limit: rootless container could not join or create cgroup (${refused} is not writable by uid ${facts.rootless.euid}: cgroups are not delegated to this user)`,
+    );
+  }
+  return false;
 }
 
 /**
@@ -196,7 +244,8 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifos: { fifo: stri
     consoleSocket: socketPath(o.consoleSocket),
     preserveFds: listen + o.preserveFds,
     cgroupProcs: placement.procsFiles,
-    cgroupPaths: placement.paths,
+    // a rootless container without a cgroup of its own sees runts' own cgroups (runc: GetOwnCgroup)
+    cgroupPaths: Object.keys(placement.paths).length ? placement.paths : store.host.cgroups.ownPaths(store.host.cgroups.layout()),
     lastCap: facts.lastCap,
     hierarchies: store.host.cgroups.layout().hierarchies,
     isDirectory: (p) => store.host.isDirectory(p),
@@ -207,6 +256,7 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifos: { fifo: stri
     warn: o.warn,
     containerId: o.id,
     inUserNamespace: hostRootless().inUserNamespace,
+    rootless: store.host.rootlessCaller(),
   });
 }
 

@@ -4,7 +4,7 @@ import { ConfigRefusal } from '../errors';
 import * as path from 'node:path';
 import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
-import type { IDMapping, Process, Spec } from '../config/types';
+import type { IDMapping, Mount, Process, Spec } from '../config/types';
 import { planSeccomp } from '../seccomp/plan';
 import { planAttrs } from './attrs';
 import { planStartHooks, startStateMaxBytes } from './hooks';
@@ -12,6 +12,7 @@ import { checkProcMount } from './procmount';
 import { checkMappingIds, checkProcessIds } from './ids';
 import { orderJoins } from './joins';
 import { checkConfigLimits, checkPreserveFds, u64 } from './limits';
+import { checkRootlessNamespaces, mapWriting, ROOT_WRITES, type RootlessCaller } from './rootless-maps';
 import { idMapText, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
 import { NS_FLAGS, type LaunchPlan, type NsJoin, type PlanDevice, type PlanDeviceLink, type ProcessPlan } from './types';
 
@@ -54,6 +55,8 @@ export interface PlanInput {
    * (runc: RunningInUserNS), since mknod is not allowed there either
    */
   inUserNamespace?: boolean;
+  /** runts is not root (lib/plan/rootless-maps.ts): how the id maps are written */
+  rootless?: RootlessCaller;
 }
 
 export interface HostFeatures {
@@ -308,6 +311,22 @@ function checkNamespaceNeeds(spec: Spec, newUser: boolean, has: (t: keyof typeof
     throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
 }
 
+/**
+ * The kernel mounts a sysfs only for the user namespace that owns the
+ * network namespace: a new user namespace without a new network namespace
+ * gets the host's /sys bound instead (rbind, with the mount's own flags:
+ * nosuid, nodev, noexec, ro as `runts spec --rootless` writes them).
+ */
+function sysfsAsBind(mounts: Mount[], needed: boolean, warn: (m: string) => void): Mount[] {
+  if (!needed) return mounts;
+  return mounts.map((m, i) => {
+    if (m.type !== 'sysfs') return m;
+    warn(`/mounts/${i}: sysfs cannot be mounted in a user namespace without its own network namespace: /sys of the host is bound instead`);
+    const options = (m.options ?? []).filter((o) => o !== 'bind' && o !== 'rbind');
+    return { ...m, type: 'bind', source: '/sys', options: ['rbind', ...options] };
+  });
+}
+
 export function buildPlan(input: PlanInput): LaunchPlan {
   const { spec } = input;
   const linux = spec.linux ?? {};
@@ -329,7 +348,9 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const newUser = (cloneFlags & NS_FLAGS.user) !== 0;
   const userNs = has('user');
 
+  checkRootlessNamespaces(spec, input.rootless);
   checkNamespaceNeeds(spec, newUser, has);
+  const maps = newUser ? mapWriting(spec, input.rootless) : ROOT_WRITES;
   const mountNs = has('mount');
 
   const rootfs = path.resolve(input.bundle, spec.root.path);
@@ -354,7 +375,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   });
 
   (spec.mounts ?? []).forEach((m, i) => checkProcMount(m, i, (p) => input.isProcfs?.(p) ?? false));
-  const mounts = planMounts(spec.mounts ?? [], {
+  const mounts = planMounts(sysfsAsBind(spec.mounts ?? [], newUser && !(cloneFlags & NS_FLAGS.network), input.warn), {
     warn: input.warn,
     userns: userNs && linux.uidMappings && linux.gidMappings ? { uid: linux.uidMappings, gid: linux.gidMappings } : undefined,
     bundle: input.bundle,
@@ -375,7 +396,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
       joins,
       uidMap: newUser ? idMapText(linux.uidMappings) : '',
       gidMap: newUser ? idMapText(linux.gidMappings) : '',
-      setgroups: '',
+      ...maps,
       hostname: spec.hostname ?? '',
       domainname: spec.domainname ?? '',
     },

@@ -5,6 +5,7 @@ import { planAttrs } from './attrs';
 import { orderJoins } from './joins';
 import { processPlan, type ProcessPlanInput } from './build';
 import { checkPreserveFds, checkProcessLimits } from './limits';
+import { ROOT_WRITES } from './rootless-maps';
 import { NS_FLAGS, NS_PROC_FILE, type LaunchPlan, type NamespaceType, type NsJoin } from './types';
 
 export interface ExecPlanInput extends ProcessPlanInput {
@@ -20,6 +21,8 @@ export interface ExecPlanInput extends ProcessPlanInput {
   noNewKeyring: boolean;
   consoleSocket: string;
   preserveFds: number;
+  /** the user namespace joined has setgroups denied (a rootless container with one gid mapped) */
+  setgroupsDenied?: boolean;
 }
 
 export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
@@ -33,7 +36,7 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
   const attrs = planAttrs(spec, false);
   return {
     // every namespace is joined; none is made, no uts name set
-    namespaces: { cloneFlags: 0, joins, uidMap: '', gidMap: '', setgroups: '', hostname: '', domainname: '' },
+    namespaces: { cloneFlags: 0, joins, uidMap: '', gidMap: '', ...ROOT_WRITES, setgroups: input.setgroupsDenied ? 'deny' : '', hostname: '', domainname: '' },
     rootfs: null,
     process: {
       ...processPlan(input.process, spec, input),

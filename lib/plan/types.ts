@@ -122,6 +122,11 @@ export interface NamespacesPlan {
   gidMap: string;
   /** "deny" or "" (left alone) */
   setgroups: string;
+  /** rootless: newuidmap/newgidmap writes the map, "" to write it directly */
+  uidMapTool: string;
+  gidMapTool: string;
+  /** rootless: stage 1 dumpable while its maps are written (its /proc files are root's otherwise) */
+  dumpableForMaps: boolean;
   /** of the new uts namespace; "" to leave (always, for exec) */
   hostname: string;
   domainname: string;

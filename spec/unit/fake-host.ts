@@ -8,6 +8,7 @@ import type { Layout } from '../../lib/cgroups/layout';
 import type { Hook, Spec } from '../../lib/config/types';
 import type { CgroupHost, Host, MachineFacts, StateFs } from '../../lib/container/host';
 import type { ProcStat } from '../../lib/container/proc';
+import type { RootlessFacts } from '../../lib/rootless';
 import { RuntsError, type NativeFailureData } from '../../lib/errors';
 import type { HookName, HookOptions, HookState } from '../../lib/hooks';
 import type { SpawnResult } from '../../lib/native';
@@ -51,6 +52,10 @@ export class FakeHost implements Host {
   onHook?: (name: HookName) => void;
   /** systemd runs on a pure v2 host: --systemd-cgroup uses the systemd driver */
   systemdDriver = false;
+  /** the caller's euid and user namespace; tests set a rootless caller */
+  rootless: RootlessFacts = { euid: 0, inUserNamespace: false };
+  /** whether the fake cgroupfs is writable by the caller (delegated) */
+  cgroupWritable = true;
   /** set: systemd refuses to start the unit with this error */
   unitFailure?: string;
   /** the systemd units that exist */
@@ -109,6 +114,8 @@ export class FakeHost implements Host {
       this.units.delete(unit);
       for (const d of [...this.cgroupDirs]) if (path.basename(d) === unit) this.cgroupDirs.delete(d);
     },
+    access: () => [{ key: 'unified', existing: CGROUP_ROOT, writable: this.cgroupWritable }],
+    ownPaths: () => ({ unified: CGROUP_ROOT }),
   };
 
   private manager(dir: string | undefined): CgroupManager {
@@ -135,9 +142,10 @@ export class FakeHost implements Host {
   }
 
   facts(): MachineFacts {
-    return { lastCap: 40, hostBounding: (1n << 41n) - 1n, features: { apparmor: false, selinux: false, resctrl: false }, systemdRunning: this.systemdDriver, systemdDriver: this.systemdDriver };
+    return { lastCap: 40, hostBounding: (1n << 41n) - 1n, features: { apparmor: false, selinux: false, resctrl: false }, systemdRunning: this.systemdDriver, systemdDriver: this.systemdDriver, rootless: this.rootless };
   }
 
+  rootlessCaller = (): undefined => undefined;
   realpath = (p: string): string | undefined => p;
   isDirectory = (): boolean => true;
   readPasswd = (): string | undefined => undefined;

@@ -7,6 +7,8 @@ import {
   parseBoolOrAuto,
   parseInUserNamespace,
   usesRootlessCgroups,
+  firstLimitField,
+  ownCgroupPaths,
 } from '../../lib/rootless';
 
 const realRoot = { euid: 0, inUserNamespace: false };
@@ -67,4 +69,30 @@ t.test('cgroup access: nearest existing directory decides', async (t) => {
   t.equal(cgroupsDelegated(a), false);
   t.equal(cgroupsDelegated(a.slice(1)), true);
   t.equal(cgroupsDelegated([]), false, 'no hierarchy is no delegation');
+});
+
+t.test('the first limit a config asks, devices left out', async (t) => {
+  t.equal(firstLimitField(undefined), undefined);
+  t.equal(firstLimitField({ devices: [{ allow: false, access: 'rwm' }] }), undefined);
+  t.equal(firstLimitField({ memory: {}, cpu: { shares: null } }), undefined);
+  t.equal(firstLimitField({ memory: { limit: 33554432 } }), '/linux/resources/memory/limit');
+  t.equal(firstLimitField({ pids: { limit: 0 } }), '/linux/resources/pids/limit', 'a zero is still asked');
+  t.equal(firstLimitField({ hugepageLimits: [{ pageSize: '2MB', limit: 1 }] }), '/linux/resources/hugepageLimits/0/pageSize');
+  t.equal(firstLimitField({ unified: { 'memory.max': '1m' } }), '/linux/resources/unified/memory.max');
+  t.equal(firstLimitField({ unified: { 'a/b': '1' } }), '/linux/resources/unified/a~1b');
+});
+
+t.test('own cgroup per hierarchy from /proc/self/cgroup', async (t) => {
+  const hs = [
+    { key: 'cpu,cpuacct', mountpoint: '/sys/fs/cgroup/cpu,cpuacct', version: 1 as const },
+    { key: 'name=systemd', mountpoint: '/sys/fs/cgroup/systemd', version: 1 as const },
+    { key: 'unified', mountpoint: '/sys/fs/cgroup/unified', version: 2 as const },
+    { key: 'memory', mountpoint: '/sys/fs/cgroup/memory', version: 1 as const },
+  ];
+  const text = '4:cpuacct,cpu:/user.slice\n1:name=systemd:/user.slice/u.scope\n0::/user.slice/u.scope\n';
+  t.same(ownCgroupPaths(hs, text), {
+    'cpu,cpuacct': '/sys/fs/cgroup/cpu,cpuacct/user.slice',
+    'name=systemd': '/sys/fs/cgroup/systemd/user.slice/u.scope',
+    unified: '/sys/fs/cgroup/unified/user.slice/u.scope',
+  });
 });
