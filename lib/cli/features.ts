@@ -1,5 +1,6 @@
 // `runts features`: runtime-spec features.md, generated from the tables the
 // implementation itself uses, so it cannot claim what the code does not do.
+import * as fs from 'node:fs';
 import type { Command } from './command';
 import { allCapNames } from '../capabilities';
 import { HOOK_NAMES } from '../hooks';
@@ -35,8 +36,20 @@ export function features(): Record<string, unknown> {
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: true },
     },
-    annotations: { 'org.runts.version': RUNTS_VERSION },
+    annotations: {
+      'org.runts.version': RUNTS_VERSION,
+      // runts as a normal user (README "Rootless"): its own user namespace, the
+      // caller's id mapped directly or more ranges through newuidmap/newgidmap,
+      // state under $XDG_RUNTIME_DIR/runts, cgroups only where delegated
+      'org.runts.rootless': 'true',
+      'org.runts.rootless.idmapTools': rootlessIdmapTools(),
+    },
   };
+}
+
+/** which of newuidmap/newgidmap this host has: the ranges a rootless config may map beyond the caller's own ids */
+function rootlessIdmapTools(): string {
+  return ['/usr/bin/newuidmap', '/usr/bin/newgidmap'].filter((p) => fs.existsSync(p)).map((p) => p.slice('/usr/bin/'.length)).join(',');
 }
 
 export const command: Command = {

@@ -44,6 +44,16 @@ const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'version', aliases: ['v'], kind: 'bool', usage: 'print the version' },
 ];
 
+const ROOTLESS_HELP = `ROOTLESS:
+   As a normal user (or as root in someone else's user namespace, e.g. under rootless podman),
+   runts keeps its state in $XDG_RUNTIME_DIR/runts unless --root is given, makes the
+   container's user namespace itself (\`runts spec --rootless\` maps the caller to root) and
+   maps more ranges with newuidmap/newgidmap from /etc/subuid and /etc/subgid. Devices are
+   bound from the host and sysfs is bound when there is no network namespace of its own.
+   Cgroups are used only where they are delegated to the user (--systemd-cgroup: the user's
+   systemd); without them a container gets none, and a limit fails naming its field.
+`;
+
 const VERSION = 'runts version 0.1.0\nspec: 1.3.0';
 
 function usage(): string {
@@ -51,7 +61,7 @@ function usage(): string {
     .map((n) => `   ${n.padEnd(10)} ${COMMANDS[n]().summary}`)
     .join('\n');
   const flags = GLOBAL_FLAGS.map((f) => `   --${f.name.padEnd(16)} ${f.usage}`).join('\n');
-  return `NAME:\n   runts - an OCI container runtime, a drop-in for runc\n\nUSAGE:\n   runts [global options] command [command options] [arguments...]\n\nCOMMANDS:\n${cmds}\n\nGLOBAL OPTIONS:\n${flags}\n`;
+  return `NAME:\n   runts - an OCI container runtime, a drop-in for runc\n\nUSAGE:\n   runts [global options] command [command options] [arguments...]\n\nCOMMANDS:\n${cmds}\n\nGLOBAL OPTIONS:\n${flags}\n\n${ROOTLESS_HELP}`;
 }
 
 function commandHelp(c: Command): string {
