@@ -12,6 +12,7 @@
         "src/seccomp.c",
         "src/bpf.c",
         "src/fdpass.c",
+        "src/sources.c",
         "src/stage1.c",
         "src/init.c",
         "src/hooks.c",

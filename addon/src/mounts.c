@@ -28,8 +28,10 @@
 static void idmapped_bind(const struct plan_mount *m, int target_fd)
 {
 	struct mount_attr attr;
-	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source,
-				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0));
+	/* the source the runtime opened for a user namespace (sources.c), or its path */
+	int tree = (int)syscall(SYS_open_tree, m->source_fd >= 0 ? m->source_fd : AT_FDCWD, m->source_fd >= 0 ? "" : m->source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | ((m->flags & MS_REC) ? AT_RECURSIVE : 0) |
+				    (m->source_fd >= 0 ? AT_EMPTY_PATH : 0));
 	if (tree < 0)
 		fail("open_tree for idmapped mount", m->source, errno);
 	memset(&attr, 0, sizeof(attr));
@@ -153,10 +155,15 @@ void do_mount(int rootfd, const struct plan_mount *m)
 {
 	unsigned long flags = m->flags;
 	int below = -1; /* tmpcopyup: the directory the tmpfs will cover */
-	char target[FD_PATH_LEN];
+	char target[FD_PATH_LEN], source[FD_PATH_LEN];
 	int fd;
 	const char *src = m->source[0] ? m->source : NULL;
 	int is_bind = (m->flags & MS_BIND) != 0;
+
+	/* a bind source the runtime opened in our mount namespace (sources.c):
+	 * the magic link reaches it where the path may not */
+	if (is_bind && m->source_fd >= 0)
+		src = fd_path(source, m->source_fd);
 
 	if (!is_bind && (!strcmp(m->fstype, "proc") || !strcmp(m->fstype, "sysfs"))) {
 		/* procfs/sysfs only on a real directory: a symlinked /proc in the
@@ -192,6 +199,8 @@ void do_mount(int rootfd, const struct plan_mount *m)
 	} else if (mount(src, target, m->fstype[0] ? m->fstype : NULL, flags, m->data[0] ? m->data : NULL) < 0) {
 		fail(m->fstype[0] && !is_bind ? "mount" : "bind mount", m->destination, errno);
 	}
+	if (m->source_fd >= 0)
+		close(m->source_fd);
 	/* the fd names the directory under the mount: reopen to reach the mount */
 	close(fd);
 	if (below >= 0) {

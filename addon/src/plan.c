@@ -53,6 +53,7 @@ static const struct rd_field mount_fields[] = {
 	F_STR(struct plan_mount, "idmapGid", idmap_gid, 0),
 	F_BOOL(struct plan_mount, "idmapRecursive", idmap_recursive),
 	F_BOOL(struct plan_mount, "tmpcopyup", tmpcopyup),
+	F_BOOL(struct plan_mount, "openSource", open_source),
 };
 
 static const struct rd_field devlink_fields[] = {
@@ -248,8 +249,10 @@ static void read_rootfs(struct rd *r, napi_value o, void *out)
 		return;
 	rf->mounts = read_list(r, o, "mounts", ROWS(mount_fields), sizeof(*rf->mounts), &rf->nmounts);
 	/* before anything else can fail: plan_free closes them */
-	for (i = 0; rf->mounts && i < rf->nmounts; i++)
+	for (i = 0; rf->mounts && i < rf->nmounts; i++) {
 		rf->mounts[i].userns_fd = -1;
+		rf->mounts[i].source_fd = -1;
+	}
 	rf->devlinks = read_list(r, o, "devLinks", ROWS(devlink_fields), sizeof(*rf->devlinks), &rf->ndevlinks);
 	rf->devices = read_list(r, o, "devices", ROWS(device_fields), sizeof(*rf->devices), &rf->ndevices);
 	rf->sysctls = read_list(r, o, "sysctls", ROWS(sysctl_fields), sizeof(*rf->sysctls), &rf->nsysctls);

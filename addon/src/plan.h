@@ -27,6 +27,11 @@ struct plan_mount {
 	int userns_fd;
 	int idmap_recursive; /* ridmap */
 	int tmpcopyup;       /* a tmpfs that starts with a copy of what it covers */
+	/* a bind mount of a container with a user namespace: the parent opens
+	 * the source (O_PATH) in the container's mount namespace, where the
+	 * container's root may not reach it, and stage 1 gets the fd */
+	int open_source;
+	int source_fd; /* that fd in the child, -1 until then */
 };
 
 struct plan_join {
@@ -207,6 +212,9 @@ enum sync_type {
 	SYNC_HOOKS_DONE,    /* parent -> init */
 	SYNC_ERROR,         /* either -> parent: {step, path, err} */
 	SYNC_SECCOMP_FD,    /* init -> parent: the seccomp notify fd (SCM_RIGHTS) */
+	SYNC_NEED_SOURCES,  /* stage1 -> parent: in my namespaces, open the bind sources */
+	SYNC_SOURCE_FD,     /* parent -> stage1: pid = mount index, the source fd (SCM_RIGHTS) */
+	SYNC_SOURCES_DONE,  /* parent -> stage1 */
 };
 
 struct sync_msg {
@@ -218,6 +226,6 @@ struct sync_msg {
 };
 
 /* runs in the forked child; never returns */
-void child_stage1(const struct plan *p, int syncfd, pid_t parent) __attribute__((noreturn));
+void child_stage1(struct plan *p, int syncfd, pid_t parent) __attribute__((noreturn));
 
 #endif

@@ -24,6 +24,7 @@
 #include "module.h"
 #include "napi_read.h"
 #include "plan.h"
+#include "sources.h"
 
 struct failure {
 	char step[64];
@@ -215,6 +216,20 @@ static int on_seccomp_fd(struct parent *ps, int passed)
 	return 0;
 }
 
+/* stage 1 made its namespaces: the bind sources, opened there (sources.c) */
+static int on_need_sources(struct parent *ps)
+{
+	int index = -2, err = 0;
+	if (send_mount_sources(ps->p, ps->stage1, ps->sock, &index, &err) < 0) {
+		if (index >= 0)
+			set_failure(ps->f, "open mount source", ps->p->rootfs.mounts[index].source, err);
+		else
+			set_failure(ps->f, index == -1 ? "join container mount namespace" : "open mount sources", "", err);
+		return -1;
+	}
+	return reply(ps, SYNC_SOURCES_DONE);
+}
+
 /* one message; 1 when the init is ready, 0 to go on, -1 on failure */
 static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 {
@@ -225,6 +240,8 @@ static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 		return on_init_pid(ps, m->pid);
 	case SYNC_SECCOMP_FD:
 		return on_seccomp_fd(ps, passed);
+	case SYNC_NEED_SOURCES:
+		return on_need_sources(ps);
 	case SYNC_HOOKS:
 		if (call_js(ps->cb, ps->cb ? ps->cb->fn : NULL, ps->init) < 0)
 			return -1;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "fdpass.h"
 #include "util.h"
 
 #ifndef CLONE_NEWTIME
@@ -151,7 +152,45 @@ static void create_namespaces(const struct plan_namespaces *ns, const struct pla
 		write_file("/proc/self/timens_offsets", pr->attrs.time_offsets, "set time offsets");
 }
 
-void child_stage1(const struct plan *p, int syncfd, pid_t parent)
+/* The bind sources the parent opened in our mount namespace (a container
+ * with a user namespace: its root may not reach them), one message each, kept
+ * above the preserved fds until the init has mounted them (mounts.c). */
+static void receive_sources(struct plan *p)
+{
+	int i, want = 0;
+	for (i = 0; i < p->rootfs.nmounts; i++)
+		want |= p->rootfs.mounts[i].open_source;
+	if (!want)
+		return;
+	send_msg(SYNC_NEED_SOURCES, 0, 0, "", "");
+	for (;;) {
+		struct sync_msg m;
+		struct plan_mount *pm;
+		int fd = -1, nfd;
+		ssize_t n = fdpass_recv(g_sync, &m, sizeof(m), &fd, 0);
+		if (n != (ssize_t)sizeof(m)) {
+			if (fd >= 0)
+				close(fd);
+			fail("receive mount sources", "sync socket", n < 0 ? (int)-n : EPIPE);
+		}
+		if (m.type == SYNC_SOURCES_DONE && fd < 0)
+			return;
+		if (m.type != SYNC_SOURCE_FD || fd < 0 || m.pid < 0 || m.pid >= p->rootfs.nmounts ||
+		    !p->rootfs.mounts[m.pid].open_source || p->rootfs.mounts[m.pid].source_fd >= 0) {
+			if (fd >= 0)
+				close(fd);
+			fail("receive mount sources", "sync socket", EPROTO);
+		}
+		pm = &p->rootfs.mounts[m.pid];
+		nfd = fcntl(fd, F_DUPFD_CLOEXEC, 3 + p->proc.preserve_fds);
+		if (nfd < 0)
+			fail("keep mount source", pm->source, errno);
+		close(fd);
+		pm->source_fd = nfd;
+	}
+}
+
+void child_stage1(struct plan *p, int syncfd, pid_t parent)
 {
 	long pid;
 	g_sync = syncfd;
@@ -170,6 +209,7 @@ void child_stage1(const struct plan *p, int syncfd, pid_t parent)
 	set_initial_attrs(&p->proc);
 	join_namespaces(&p->ns);
 	create_namespaces(&p->ns, &p->proc);
+	receive_sources(p);
 
 	/* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait
 	 * for it; a new pid namespace takes effect for this child only. */

@@ -382,6 +382,8 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     isDirectory: input.isDirectory,
     hierarchies: input.hierarchies,
     ownCgroups: cloneFlags & NS_FLAGS.cgroup ? undefined : input.cgroupPaths,
+    // runc: not with a rootless euid (setns into a mount namespace needs CAP_SYS_CHROOT here)
+    openBindSources: userNs && mountNs && input.rootless === undefined,
   });
 
   const { devices, devLinks } = planDevices(spec, mountNs, userNs || input.inUserNamespace === true);

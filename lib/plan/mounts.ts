@@ -179,6 +179,12 @@ export interface MountContext {
   hierarchies: Hierarchy[];
   /** the container's cgroup directory per hierarchy, when it has no cgroup namespace of its own */
   ownCgroups?: Record<string, string>;
+  /**
+   * bind sources are opened by the runtime in the container's mount
+   * namespace: a user namespace and a mount namespace, and a runtime that
+   * may join that mount namespace (root; runc: not with a rootless euid)
+   */
+  openBindSources?: boolean;
 }
 
 export class MountError extends ConfigRefusal {}
@@ -230,6 +236,7 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
         idmapGid: idmapped ? idMapText(gidMap) : '',
         idmapRecursive: opts.idmap === 'ridmap',
         tmpcopyup: false,
+        openSource: ctx.openBindSources === true,
       });
       return;
     }
@@ -252,6 +259,7 @@ export function planMounts(mounts: readonly Mount[], ctx: MountContext): PlanMou
       idmapGid: '',
       idmapRecursive: false,
       tmpcopyup: opts.tmpcopyup,
+      openSource: false,
     });
   });
   if (out.filter((m) => m.idmapUid).length > MAX_IDMAPS) throw new MountError(`/mounts: at most ${MAX_IDMAPS} idmapped mounts`);
@@ -284,6 +292,7 @@ function cgroupMounts(dest: string, opts: ParsedOptions, hierarchies: Hierarchy[
     idmapGid: '',
     idmapRecursive: false,
     tmpcopyup: false,
+    openSource: false,
   });
   const one = (h: Hierarchy, d: string): PlanMount => {
     if (own?.[h.key]) return mk(d, own[h.key], '', MS.BIND | MS.REC, '', fsFlags & REMOUNT_MASK);

@@ -65,6 +65,12 @@ export interface PlanMount {
   idmapRecursive: boolean;
   /** tmpfs "tmpcopyup": the new tmpfs gets a copy of the directory it covers */
   tmpcopyup: boolean;
+  /**
+   * a bind mount of a container with a user namespace: the runtime opens the
+   * source in the container's mount namespace before the mounts, as runc
+   * does (the container's root may not be able to reach it)
+   */
+  openSource: boolean;
 }
 
 export interface PlanDeviceLink {

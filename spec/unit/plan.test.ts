@@ -314,3 +314,24 @@ t.test("start reads the init's report on its hooks in runc's words", async (t) =
   t.equal(startReportError(Buffer.from('fail -1 error 2 10 0\nread state'), words), 'error running startContainer hooks: read state: no such file or directory');
   t.match(startReportError(Buffer.alloc(0), words), /exited before it reported/, 'an init that died says nothing');
 });
+
+t.test('bind sources are opened by the runtime when the container has a user and a mount namespace, and runts is root', async (t) => {
+  const withMounts = (userns: 'new' | 'path' | 'none') =>
+    spec((s) => {
+      if (userns === 'new') s.linux.namespaces.push({ type: 'user' });
+      if (userns === 'path') s.linux.namespaces.push({ type: 'user', path: '/proc/1/ns/user' });
+      if (userns === 'new') {
+        s.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+        s.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      }
+      s.mounts = [
+        { destination: '/data', source: '/srv/data', options: ['rbind'] },
+        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs' },
+      ];
+    });
+  const opened = (p: ReturnType<typeof buildPlan>): boolean[] => p.rootfs!.mounts.map((m) => m.openSource);
+  t.same(opened(buildPlan(input(withMounts('new')))), [true, false], 'a new user namespace: the bind, not the tmpfs');
+  t.same(opened(buildPlan(input(withMounts('path')))), [true, false], 'a user namespace joined by path too');
+  t.same(opened(buildPlan(input(withMounts('none')))), [false, false], 'no user namespace: the init opens them itself');
+  t.same(opened(buildPlan(input(withMounts('new'), { rootless: { euid: 1000, egid: 1000, user: 'u' } }))), [false, false], 'rootless: the runtime cannot join the mount namespace');
+});
