@@ -333,5 +333,8 @@ t.test('bind sources are opened by the runtime when the container has a user and
   t.same(opened(buildPlan(input(withMounts('new')))), [true, false], 'a new user namespace: the bind, not the tmpfs');
   t.same(opened(buildPlan(input(withMounts('path')))), [true, false], 'a user namespace joined by path too');
   t.same(opened(buildPlan(input(withMounts('none')))), [false, false], 'no user namespace: the init opens them itself');
-  t.same(opened(buildPlan(input(withMounts('new'), { rootless: { euid: 1000, egid: 1000, user: 'u' } }))), [false, false], 'rootless: the runtime cannot join the mount namespace');
+  const own = withMounts('new');
+  own.linux!.uidMappings = [{ containerID: 0, hostID: 1000, size: 1 }];
+  own.linux!.gidMappings = [{ containerID: 0, hostID: 1000, size: 1 }];
+  t.same(opened(buildPlan(input(own, { rootless: { euid: 1000, egid: 1000, user: 'u' } }))), [false, false], 'rootless: the runtime cannot join the mount namespace');
 });
