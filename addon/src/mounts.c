@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -135,6 +136,49 @@ static int is_dev(const char *dest)
 }
 
 /* as runc (finalizeRootfs): a read-only /dev becomes so once it is complete */
+/* The flags of the mount `fd` is on that the kernel locks in a user namespace
+ * that does not own the mount (nosuid, nodev, noexec, ro, and the atime
+ * flags when the remount names none): MS_* bits. */
+static unsigned long locked_flags(int fd, unsigned long asked)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+	if (fstatvfs(fd, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_RDONLY)
+		f |= MS_RDONLY;
+	if (!(asked & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME))) {
+		if (sv.f_flag & ST_NOATIME)
+			f |= MS_NOATIME;
+		if (sv.f_flag & ST_RELATIME)
+			f |= MS_RELATIME;
+		if (sv.f_flag & ST_NODIRATIME)
+			f |= MS_NODIRATIME;
+	}
+	return f;
+}
+
+/* A bind mount's own flags (ro, nosuid...) need a remount. In a user
+ * namespace the kernel refuses (EPERM) one that would clear a flag the source
+ * mount has locked (a rootless container binding a nosuid host mount `ro`):
+ * then the locked flags are kept and the remount tried once more, so the
+ * mount gets what was asked plus what it cannot lose. As root nothing is
+ * locked and the first remount does exactly what the config says. */
+static void remount_bind(int fd, const char *target, const struct plan_mount *m)
+{
+	unsigned long flags = MS_BIND | MS_REMOUNT | m->remount_flags;
+	if (mount(NULL, target, NULL, flags, NULL) == 0)
+		return;
+	if (errno != EPERM || mount(NULL, target, NULL, flags | locked_flags(fd, m->remount_flags), NULL) < 0)
+		fail("remount bind mount", m->destination, errno);
+}
+
 void remount_dev_readonly(int rootfd)
 {
 	char target[FD_PATH_LEN];
@@ -215,9 +259,8 @@ void do_mount(int rootfd, const struct plan_mount *m)
 	if (fd < 0)
 		fail("open mount", m->destination, errno);
 	fd_path(target, fd);
-	if (is_bind && m->remount_flags &&
-	    mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | m->remount_flags, NULL) < 0)
-		fail("remount bind mount", m->destination, errno);
+	if (is_bind && m->remount_flags)
+		remount_bind(fd, target, m);
 	if (m->propagation && mount(NULL, target, NULL, m->propagation, NULL) < 0)
 		fail("set mount propagation", m->destination, errno);
 	if (m->rec_attr_set || m->rec_attr_clear) {

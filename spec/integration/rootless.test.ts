@@ -48,6 +48,7 @@ let gid = -1;
 let sub: { start: number; count: number } | undefined;
 
 t.teardown(() => {
+  sh('umount', [path.join(area, 'locked')]);
   if (uid >= 0) killUserProcesses({ uid, sub });
   sh('userdel', ['-r', '-f', userName]);
   for (const [f, data] of saved) {
@@ -247,6 +248,33 @@ for (const [name, rt, stateDir] of runtimes) {
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /Permission denied/, 'mkdir got the errno of the filter');
     t.equal(fs.readFileSync(out, 'utf8').trim(), String(uid), 'the hook ran as the user');
+  });
+}
+
+// a host mount with nosuid,nodev,noexec: in the user's mount namespace those
+// flags are locked, so a bind of it remounted `ro` must keep them
+const locked = path.join(area, 'locked');
+fs.mkdirSync(locked);
+const mounted = sh('mount', ['-t', 'tmpfs', '-o', 'nosuid,nodev,noexec,size=64k', 'tmpfs', locked]);
+if (mounted.status !== 0) throw new Error(`mount: ${mounted.stderr}`);
+t.teardown(() => void sh('umount', [locked]));
+
+for (const [name, rt] of runtimes) {
+  t.test(`${name}: a bind of a nosuid,nodev,noexec mount made ro keeps the flags the kernel locks`, async (t) => {
+    const b = bundle(rt, (c) => {
+      c.mounts.push({ destination: '/mnt', type: 'bind', source: locked, options: ['bind', 'ro'] });
+      c.process.args = ['grep', ' /mnt ', '/proc/self/mounts'];
+    });
+    const r = asUser(rt, ['run', '-b', b, `${name}-locked`]);
+    if (name === 'runts') {
+      // before: "remount bind mount /mnt: operation not permitted"
+      t.equal(r.code, 0, r.stderr);
+      t.match(r.stdout, /^tmpfs \/mnt tmpfs ro,nosuid,nodev,noexec[, ]/);
+    } else {
+      // runc 1.1.5 remounts with the asked flags only and the kernel refuses
+      t.equal(r.code, 1);
+      t.match(errorMessage(r.stderr.split('\n').filter((l) => l.includes('level=error')).join('\n')), /operation not permitted$/);
+    }
   });
 }
 
