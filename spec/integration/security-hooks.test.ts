@@ -152,3 +152,21 @@ t.test('a startContainer hook never runs a host binary as /proc/self/exe (CVE-20
   t.notOk(fs.existsSync(path.join(out, 'evil')));
   t.notOk(fs.existsSync(path.join(out, 'process')));
 });
+
+t.test("a startContainer hook gets its args and env, or the process's env when it names none (runc's init)", async (t) => {
+  const s = new Sandbox(t);
+  const { b, out } = outBundle(s, (c) => {
+    c.process.args = ['true'];
+    c.process.env = [...c.process.env, 'FROM_PROCESS=yes'];
+    c.hooks = {
+      startContainer: [
+        { path: '/bin/sh', args: ['sh', '-c', 'echo "$0 $1 FROM_PROCESS=${FROM_PROCESS-unset} OWN=${OWN-unset}" > /out/own', 'zero', 'first'], env: ['OWN=1'] },
+        sh('echo "FROM_PROCESS=${FROM_PROCESS-unset} OWN=${OWN-unset}" > /out/inherited'),
+      ],
+    };
+  });
+  const r = s.run(['run', '-b', b, 'env']);
+  t.equal(r.code, 0, `run (${r.stderr.trim()})`);
+  t.equal(fs.readFileSync(path.join(out, 'own'), 'utf8'), 'zero first FROM_PROCESS=unset OWN=1\n', 'argv as given, its own env only');
+  t.equal(fs.readFileSync(path.join(out, 'inherited'), 'utf8'), 'FROM_PROCESS=yes OWN=unset\n', "no env: the process's");
+});

@@ -2,6 +2,8 @@
 // test-only fault points of lib/container/fault.ts): `delete --force` must
 // then remove everything (state dir and exec fifo, cgroups in every
 // hierarchy, processes), after which a create of the same id succeeds.
+// create and start are also killed with a startContainer hook in the config,
+// which the init runs (a second fifo, the state written by start).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FAULT_POINTS } from '../../../lib/container/fault';
@@ -21,14 +23,20 @@ export const crash: Scenario = {
     const failures: string[] = [];
     let runs = 0;
     for (let round = 0; round < counts.crash; round++) {
-      for (const point of FAULT_POINTS) {
+      const cases = [
+        ...FAULT_POINTS.map((point) => ({ point, hooked: false })),
+        ...FAULT_POINTS.filter((p) => /^(create|start):/.test(p)).map((point) => ({ point, hooked: true })),
+      ];
+      for (const { point, hooked } of cases) {
         runs++;
-        const name = `c-${point.replace(/:/g, '-')}-${round}`;
+        const name = `c-${point.replace(/:/g, '-')}${hooked ? '-hook' : ''}-${round}`;
         const id = name;
-        const bundle = a.bundle(() => {}, name);
+        const bundle = a.bundle((c) => {
+          if (hooked) c.hooks = { startContainer: [{ path: '/bin/true' }] };
+        }, name);
         const env = { ...process.env, RUNTS_FAULT: point };
         const [op] = point.split(':');
-        const what = `${point}`;
+        const what = `${point}${hooked ? ' (startContainer hook)' : ''}`;
         // bring the container to where the operation starts
         if (op !== 'create') {
           const c = await a.runts(['create', '--bundle', bundle, id]);
