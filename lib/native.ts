@@ -26,6 +26,7 @@ interface Addon {
   seccompCompile(plan: SeccompPlan): SeccompCompiled;
   seccompFlagSupported(bit: number): boolean;
   seccompArchSupported(token: number): boolean;
+  seccompSyscallNumbers(names: string[], token: number): number[];
 }
 
 let addon: Addon | undefined;
@@ -197,6 +198,15 @@ export function seccompFlagSupported(bit: number): boolean {
 /** Whether the linked libseccomp builds filters for an SCMP_ARCH_* token (for `features`). */
 export function seccompArchSupported(token: number): boolean {
   return load().seccompArchSupported(token);
+}
+
+/**
+ * The number libseccomp gives each syscall name on an SCMP_ARCH_* token
+ * (x32: with __X32_SYSCALL_BIT); negative for a name the arch does not have
+ * or libseccomp does not know.
+ */
+export function seccompSyscallNumbers(names: string[], token: number): number[] {
+  return load().seccompSyscallNumbers(names, token);
 }
 
 /** "EEXIST" for 17: node's name of an errno number, for errnoText */

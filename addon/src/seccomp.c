@@ -113,6 +113,70 @@ out:
 	return rc;
 }
 
+/* The ENOSYS stub TypeScript built (lib/seccomp/enosys.ts), to go in front
+ * of libseccomp's filter. Its jumps must all land inside it or on its end,
+ * which is the filter's first instruction: a jump further would land in the
+ * middle of libseccomp's code, which the kernel would accept. */
+static int stub_jumps_ok(const struct sock_filter *p, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		size_t left = n - (i + 1); /* instructions after this one, in the stub */
+		if (BPF_CLASS(p[i].code) != BPF_JMP)
+			continue;
+		if (BPF_OP(p[i].code) == BPF_JA) {
+			if (p[i].k > left)
+				return 0;
+		} else if (p[i].jt > left || p[i].jf > left) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* plan.enosysStub: NULL/0 when there is none; 0 with an exception for a bad one */
+static int read_stub(struct rd *r, napi_value o, const struct sock_filter **stub, size_t *n)
+{
+	napi_value v;
+	bool is_buffer = false;
+	void *data = NULL;
+	size_t bytes = 0;
+	*stub = NULL;
+	*n = 0;
+	if (napi_get_named_property(r->env, o, "enosysStub", &v) != napi_ok ||
+	    napi_is_buffer(r->env, v, &is_buffer) != napi_ok || !is_buffer)
+		return 1;
+	if (napi_get_buffer_info(r->env, v, &data, &bytes) != napi_ok || bytes == 0 ||
+	    bytes % sizeof(struct sock_filter) != 0 || bytes / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return rd_fail(r, "enosysStub", "must be BPF instructions");
+	if (!stub_jumps_ok(data, bytes / sizeof(struct sock_filter)))
+		return rd_fail(r, "enosysStub", "jumps beyond its own end");
+	*stub = data;
+	*n = bytes / sizeof(struct sock_filter);
+	return 1;
+}
+
+/* stub + s->insns, within the kernel's BPF_MAXINSNS */
+static int prepend_stub(struct seccomp_prep *s, const struct sock_filter *stub, size_t n)
+{
+	struct sock_filter *all;
+	size_t total;
+	if (!n)
+		return 0;
+	total = n + s->len;
+	if (total > BPF_MAXINSNS)
+		return -E2BIG;
+	all = malloc(total * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	memcpy(all, stub, n * sizeof(*all));
+	memcpy(all + n, s->insns, (size_t)s->len * sizeof(*all));
+	free(s->insns);
+	s->insns = all;
+	s->len = (unsigned short)total;
+	return 0;
+}
+
 /* one rule's condition list into cmp[6]; the count, or -1 (thrown) */
 static int read_conditions(struct rd *r, napi_value rule, struct scmp_arg_cmp *cmp)
 {
@@ -234,9 +298,11 @@ static int build_filter(struct rd *r, napi_value o, uint32_t def, int binary_tre
 {
 	uint32_t nrules;
 	napi_value rules = rd_array(r, o, "rules", 1u << 16, &nrules);
+	const struct sock_filter *stub;
+	size_t nstub;
 	scmp_filter_ctx ctx;
 	int rc, ok = 0;
-	if (!r->ok)
+	if (!r->ok || !read_stub(r, o, &stub, &nstub))
 		return 0;
 	ctx = seccomp_init(def);
 	if (!ctx) {
@@ -263,6 +329,11 @@ static int build_filter(struct rd *r, napi_value o, uint32_t def, int binary_tre
 	rc = export_bpf(ctx, s);
 	if (rc < 0)
 		build_failed(s, -rc, "/linux/seccomp", "export the filter as BPF", NULL);
+	else if ((rc = prepend_stub(s, stub, nstub)) < 0)
+		build_failed(s, -rc, "/linux/seccomp",
+			     rc == -E2BIG ? "the ENOSYS stub and the filter exceed the kernel's 4096 instructions"
+					  : "the filter with its ENOSYS stub",
+			     NULL);
 out:
 	seccomp_release(ctx);
 	return ok && r->ok;
@@ -477,12 +548,49 @@ static napi_value js_arch_supported(napi_env env, napi_callback_info info)
 	return r;
 }
 
+/* seccompSyscallNumbers(names, token) -> number[]: libseccomp's number for
+ * each name on that arch, negative when it has none (lib/seccomp/enosys.ts
+ * takes the highest) */
+static napi_value js_syscall_numbers(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2], result, v;
+	uint32_t token = 0, n = 0, i;
+	bool is_array = false;
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2 ||
+	    napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
+	    napi_get_array_length(env, argv[0], &n) != napi_ok || n > (1u << 16) ||
+	    napi_get_value_uint32(env, argv[1], &token) != napi_ok) {
+		napi_throw_type_error(env, NULL, "seccompSyscallNumbers(names: string[] (at most 65536), token: number)");
+		return NULL;
+	}
+	if (napi_create_array_with_length(env, n, &result) != napi_ok)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		char name[128];
+		size_t len = 0;
+		int nr = __NR_SCMP_ERROR;
+		if (napi_get_element(env, argv[0], i, &v) != napi_ok ||
+		    napi_get_value_string_utf8(env, v, name, sizeof(name), &len) != napi_ok) {
+			napi_throw_type_error(env, NULL, "seccompSyscallNumbers: names must be strings");
+			return NULL;
+		}
+		/* a name longer than any syscall's (or with a NUL) names none: not cut short to one */
+		if (len < sizeof(name) - 1 && strlen(name) == len)
+			nr = seccomp_syscall_resolve_name_arch(token, name);
+		if (napi_create_int32(env, nr, &v) != napi_ok || napi_set_element(env, result, i, v) != napi_ok)
+			return NULL;
+	}
+	return result;
+}
+
 void seccomp_register(napi_env env, napi_value exports)
 {
 	napi_property_descriptor props[] = {
 		{"seccompCompile", NULL, js_compile, NULL, NULL, NULL, napi_default, NULL},
 		{"seccompFlagSupported", NULL, js_flag_supported, NULL, NULL, NULL, napi_default, NULL},
 		{"seccompArchSupported", NULL, js_arch_supported, NULL, NULL, NULL, napi_default, NULL},
+		{"seccompSyscallNumbers", NULL, js_syscall_numbers, NULL, NULL, NULL, napi_default, NULL},
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -41,7 +41,8 @@ int seccomp_send_fd(int sock, const void *msg, size_t len, int fd);
  * -errno. */
 int seccomp_send_listener(const struct seccomp_prep *s, pid_t pid, int notify_fd);
 
-/* N-API: seccompCompile(plan.seccomp), seccompSupportedFlags(bits), seccompArchSupported(token) */
+/* N-API: seccompCompile(plan.seccomp), seccompFlagSupported(bit), seccompArchSupported(token),
+ * seccompSyscallNumbers(names, token) */
 void seccomp_register(napi_env env, napi_value exports);
 
 #endif

@@ -15,7 +15,9 @@ import {
   SECCOMP_FLAG_TSYNC_ESRCH,
   SECCOMP_MAX_ARGS,
   SECCOMP_OPERATOR_VALUES,
+  nativeArchToken,
 } from './tables';
+import { planEnosys, type EnosysPlan } from './enosys';
 
 export class SeccompError extends ConfigRefusal {}
 
@@ -70,6 +72,14 @@ export interface SeccompPlan {
    * pid goes: the pid is only known in the addon, which joins the pieces with it.
    */
   listenerState: string[];
+  /**
+   * ENOSYS for syscalls newer than the profile (lib/seccomp/enosys.ts): the
+   * names and arches the stub is computed from; null when the default action
+   * makes it pointless.
+   */
+  enosys: EnosysPlan | null;
+  /** that stub as BPF, put in front of libseccomp's filter (derived from enosys by cache.ts) */
+  enosysStub?: Buffer;
   /** the BPF of this very plan, built before and kept (lib/seccomp/cache.ts) */
   prebuilt?: Buffer;
 }
@@ -81,6 +91,8 @@ export interface SeccompInput {
   noNewPrivileges: boolean;
   /** effective (and permitted) capabilities the init ends with */
   capEffective: bigint;
+  /** SCMP_ARCH_* of this machine (default: from process.arch) */
+  nativeArch?: number;
   warn(message: string): void;
 }
 
@@ -147,6 +159,7 @@ export function planSeccomp(seccomp: Seccomp | undefined, input: SeccompInput): 
   });
 
   const rules: SeccompRule[] = [];
+  const named: string[] = [];
   let notify = false;
   (seccomp.syscalls ?? []).forEach((sc, i) => {
     const field = `${base}/syscalls/${i}`;
@@ -170,6 +183,7 @@ export function planSeccomp(seccomp: Seccomp | undefined, input: SeccompInput): 
         if (n === 'write') throw new SeccompError(`${field}/names/${j}: SCMP_ACT_NOTIFY cannot be used for the write syscall`);
       });
     }
+    named.push(...sc.names);
     // libseccomp refuses a rule whose action is the default one; it would change nothing (runc skips it too)
     if (action === defaultAction) return;
     // two conditions on one argument cannot be AND-ed by libseccomp: as runc, each becomes a rule of its own (OR)
@@ -204,5 +218,11 @@ export function planSeccomp(seccomp: Seccomp | undefined, input: SeccompInput): 
     early: !input.noNewPrivileges && (input.capEffective & sysAdmin) === 0n,
     listenerPath: notify ? seccomp.listenerPath ?? '' : '',
     listenerState: notify ? buildListenerState(input, seccomp.listenerMetadata) : [],
+    enosys: planEnosys(
+      defaultAction,
+      named.filter((n) => n !== ''),
+      arches.map((a) => a.token),
+      input.nativeArch ?? nativeArchToken(),
+    ),
   };
 }

@@ -64,6 +64,25 @@ export const SECCOMP_ARCH_TOKENS: Readonly<Record<SeccompArch, number>> = {
   SCMP_ARCH_SHEB: 0x0000002a,
 };
 
+/** This machine's architecture as libseccomp's native one (node's process.arch names). */
+const NATIVE_ARCH: Readonly<Record<string, SeccompArch>> = {
+  x64: 'SCMP_ARCH_X86_64',
+  ia32: 'SCMP_ARCH_X86',
+  arm: 'SCMP_ARCH_ARM',
+  arm64: 'SCMP_ARCH_AARCH64',
+  ppc64: 'SCMP_ARCH_PPC64LE', // node runs on little-endian ppc64 only
+  s390x: 'SCMP_ARCH_S390X',
+  riscv64: 'SCMP_ARCH_RISCV64',
+  loong64: 'SCMP_ARCH_LOONGARCH64',
+  mips64el: 'SCMP_ARCH_MIPSEL64',
+  mipsel: 'SCMP_ARCH_MIPSEL',
+};
+
+export function nativeArchToken(arch: string = process.arch): number | undefined {
+  const name = NATIVE_ARCH[arch];
+  return name === undefined ? undefined : SECCOMP_ARCH_TOKENS[name];
+}
+
 /** SECCOMP_FILTER_FLAG_* bits for seccomp(SECCOMP_SET_MODE_FILTER) (linux/seccomp.h). */
 export const SECCOMP_FLAG_BITS: Readonly<Record<SeccompFlag, number>> = {
   SECCOMP_FILTER_FLAG_TSYNC: 1 << 0,

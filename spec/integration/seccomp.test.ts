@@ -16,6 +16,9 @@ import {
   seccompFeatures,
 } from '../../lib/seccomp/tables';
 import { PODMAN_PROFILE, podmanSeccomp } from '../fixtures/seccomp/podman';
+import { buildFilter } from '../../lib/seccomp/cache';
+import { RET_ERRNO_ENOSYS, X32_SYSCALL_BIT } from '../../lib/seccomp/enosys';
+import { decodeBpf, runBpf } from '../lib/cbpf';
 
 const SYS_ADMIN = 1n << 21n;
 const ERRNO = 0x00050000;
@@ -238,4 +241,122 @@ t.test("podman's default profile builds", { skip: !fs.existsSync(PODMAN_PROFILE)
   const r = native.seccompCompile(p);
   if ('error' in r) throw new Error(r.error.message);
   t.ok(r.bpf.length / 8 <= 4096, `${r.bpf.length / 8} instructions, ${p.rules.length} rules, ${r.skipped} names unknown to libseccomp`);
+});
+
+// ENOSYS for syscalls newer than the profile: the stub (lib/seccomp/enosys.ts)
+// with libseccomp's numbers, in front of libseccomp's filter, run through a
+// BPF interpreter (spec/lib/cbpf.ts) as the kernel would run it
+const X86_64 = SECCOMP_ARCH_TOKENS.SCMP_ARCH_X86_64;
+const X86 = SECCOMP_ARCH_TOKENS.SCMP_ARCH_X86;
+const EXDEV = 18;
+
+t.test('libseccomp numbers the names per arch (x32 with its bit), negative when there is none', async (t) => {
+  const names = ['read', 'clone3', 'socket', 'no_such_syscall_at_all', 'x'.repeat(200)];
+  t.same(native.seccompSyscallNumbers(names, X86_64), [0, 435, 41, -1, -1]);
+  t.same(native.seccompSyscallNumbers(names, SECCOMP_ARCH_TOKENS.SCMP_ARCH_X32).slice(0, 2), [X32_SYSCALL_BIT, (435 | X32_SYSCALL_BIT) >>> 0]);
+  const i386 = native.seccompSyscallNumbers(names, X86);
+  t.equal(i386[0], 3);
+  t.ok(i386[2] < 0, 'i386 socket: a socketcall pseudo number, not counted');
+  t.throws(() => native.seccompSyscallNumbers([1 as never], X86_64), /names must be strings/);
+  t.throws(() => native.seccompSyscallNumbers('read' as never, X86_64), TypeError);
+});
+
+t.test('the stub in front of the filter: newer syscalls ENOSYS, named ones their action, older unnamed ones the default', async (t) => {
+  const p = plan({
+    defaultAction: 'SCMP_ACT_ERRNO',
+    architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
+    syscalls: [
+      { names: ['read', 'write', 'exit_group', 'unshare'], action: 'SCMP_ACT_ALLOW' },
+      { names: ['getpriority'], action: 'SCMP_ACT_ERRNO', errnoRet: EXDEV },
+      { names: ['no_such_syscall_at_all'], action: 'SCMP_ACT_ALLOW' },
+    ],
+  });
+  const r = buildFilter(p);
+  if ('error' in r) throw new Error(r.error.message);
+  const stub = p.enosysStub;
+  t.ok(stub && stub.length > 0, 'the plan carries the stub');
+  t.same(r.bpf.subarray(0, stub?.length), stub, 'the stub comes first');
+  const plain = native.seccompCompile({ ...p, enosysStub: undefined });
+  if ('error' in plain) throw new Error(plain.error.message);
+  t.same(r.bpf.subarray(stub?.length), plain.bpf, "libseccomp's filter follows, unchanged");
+  const EPERM_RET = ERRNO | 1;
+  const x32 = (n: number): number => (n | X32_SYSCALL_BIT) >>> 0;
+  // max named: unshare, x86_64 272, i386 310
+  const cases: [string, number, number, number][] = [
+    ['x86_64 read: allowed', 0, X86_64, 0x7fff0000],
+    ['x86_64 getpriority: its errno', 140, X86_64, ERRNO | EXDEV],
+    ['x86_64 setpriority, unnamed, older: the default', 141, X86_64, EPERM_RET],
+    ['x86_64 clone3, newer: ENOSYS', 435, X86_64, RET_ERRNO_ENOSYS],
+    ['x86_64 1000: ENOSYS', 1000, X86_64, RET_ERRNO_ENOSYS],
+    ['x32 getpriority', x32(140), X86_64, ERRNO | EXDEV],
+    ['x32 setpriority', x32(141), X86_64, EPERM_RET],
+    ['x32 clone3', x32(435), X86_64, RET_ERRNO_ENOSYS],
+    ['i386 getpriority (96)', 96, X86, ERRNO | EXDEV],
+    ['i386 setpriority (97)', 97, X86, EPERM_RET],
+    ['i386 unshare at the limit (310)', 310, X86, 0x7fff0000],
+    ['i386 clone3', 435, X86, RET_ERRNO_ENOSYS],
+  ];
+  for (const [what, nr, arch, want] of cases) t.equal(runBpf(r.bpf, { nr, arch }), want >>> 0, what);
+  // without the stub the same filter says EPERM to the new ones (the bug this fixes)
+  t.equal(runBpf(plain.bpf, { nr: 435, arch: X86_64 }), EPERM_RET);
+});
+
+t.test('a name with the default action counts as known: no ENOSYS up to it', async (t) => {
+  const p = plan({
+    defaultAction: 'SCMP_ACT_ERRNO',
+    syscalls: [
+      { names: ['read', 'write'], action: 'SCMP_ACT_ALLOW' },
+      { names: ['process_madvise'], action: 'SCMP_ACT_ERRNO' },
+    ],
+  });
+  const r = buildFilter(p);
+  if ('error' in r) throw new Error(r.error.message);
+  t.equal(runBpf(r.bpf, { nr: 440, arch: X86_64 }), (ERRNO | 1) >>> 0, 'process_madvise (440): its EPERM');
+  t.equal(runBpf(r.bpf, { nr: 435, arch: X86_64 }), (ERRNO | 1) >>> 0, 'clone3 (435) is older than the newest named: EPERM');
+  t.equal(runBpf(r.bpf, { nr: 441, arch: X86_64 }), RET_ERRNO_ENOSYS, 'newer than all: ENOSYS');
+});
+
+t.test('kill by default: newer syscalls get ENOSYS rather than a dead process', async (t) => {
+  const p = plan({ defaultAction: 'SCMP_ACT_KILL_PROCESS', syscalls: [{ names: ['read', 'unshare'], action: 'SCMP_ACT_ALLOW' }] });
+  const r = buildFilter(p);
+  if ('error' in r) throw new Error(r.error.message);
+  t.equal(runBpf(r.bpf, { nr: 435, arch: X86_64 }), RET_ERRNO_ENOSYS);
+  t.equal(runBpf(r.bpf, { nr: 141, arch: X86_64 }), SECCOMP_ACTION_VALUES.SCMP_ACT_KILL_PROCESS >>> 0);
+});
+
+t.test('no stub where the default already passes or says ENOSYS', async (t) => {
+  for (const s of [
+    { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] },
+    { defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 38, syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] },
+  ] as Seccomp[]) {
+    const p = plan(s);
+    const r = buildFilter(p);
+    if ('error' in r) throw new Error(r.error.message);
+    t.equal(p.enosysStub, undefined, s.defaultAction);
+    const plain = native.seccompCompile(p);
+    t.same('bpf' in plain && plain.bpf, r.bpf);
+  }
+});
+
+t.test('the addon checks the stub: jumps inside it, and the whole within BPF_MAXINSNS', async (t) => {
+  const p = plan({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] });
+  const far = Buffer.alloc(16);
+  far.writeUInt16LE(0x05, 0); // ja 2: one past the stub's end, into libseccomp's code
+  far.writeUInt32LE(2, 4);
+  t.throws(() => native.seccompCompile({ ...p, enosysStub: far }), { name: 'TypeError', message: /enosysStub jumps beyond its own end/ });
+  const cond = Buffer.alloc(8);
+  cond.writeUInt16LE(0x15, 0); // jeq #0, 0, 1
+  cond.writeUInt8(1, 3);
+  t.throws(() => native.seccompCompile({ ...p, enosysStub: cond }), /enosysStub jumps beyond its own end/);
+  t.throws(() => native.seccompCompile({ ...p, enosysStub: Buffer.alloc(12) }), /enosysStub must be BPF instructions/);
+  // 4090 loads and libseccomp's few instructions: over 4096
+  const long = Buffer.alloc(4090 * 8);
+  for (let i = 0; i < 4090; i++) {
+    long.writeUInt16LE(0x20, i * 8);
+    long.writeUInt32LE(4, i * 8 + 4);
+  }
+  const r = native.seccompCompile({ ...p, enosysStub: long });
+  t.ok('error' in r && r.error.errno === 7 && /ENOSYS stub/.test(r.error.message), `E2BIG: ${'error' in r ? r.error.message : 'built'}`);
+  const ok = native.seccompCompile({ ...p, enosysStub: long.subarray(0, 8) });
+  t.ok('bpf' in ok && decodeBpf(ok.bpf)[0].k === 4, 'a one-instruction stub goes in front');
 });
