@@ -131,6 +131,17 @@ t.test('kill by default: a newer syscall gets ENOSYS and the process lives; an o
   t.equal(old.code, 128 + 31, 'setpriority, unnamed and old: SIGSYS');
 });
 
+t.test('an exec\'d process gets the same filter, stub included', { skip: !x86_64 && 'x86_64 numbers' }, async (t) => {
+  const s = new Sandbox(t);
+  const b = bundle(s, profile([{ names: ['pause'], action: 'SCMP_ACT_ALLOW' }]), ['pause']);
+  const r = s.run(['run', '-d', '-b', b, 'exec-enosys'], { detached: true });
+  t.equal(r.code, 0, r.stderr);
+  const e = s.run(['exec', 'exec-enosys', '/raw-syscalls', String(NR.getpriority), String(NR.setpriority), String(NR.clone3)]);
+  t.equal(e.code, 0, e.stderr);
+  t.same(results(e.stdout), { [NR.getpriority]: EXDEV, [NR.setpriority]: EPERM, [NR.clone3]: ENOSYS });
+  t.equal(s.run(['delete', '--force', 'exec-enosys']).code, 0);
+});
+
 t.test('runts answers as runc 1.1.5 does, under the long allow list runc needs', { skip: (!RUNC && 'no runc') || (!x86_64 && 'x86_64 numbers') }, async (t) => {
   const calls = [NR.getpriority, NR.setpriority, NR.clone3, NR.close_range, 1000].map(String).concat(['x32:1000', `x32:${NR.setpriority}`]);
   const want = {
