@@ -6,7 +6,8 @@
  * through the sealed exec helper, as the process is: a `#!/proc/self/exe`
  * hook never runs a host binary (CVE-2019-5736).
  *
- * The state JSON `start` built comes through the exec fifo and goes to each
+ * The state JSON `start` built comes through the exec fifo ("<length>\n"
+ * first, so a cut one is refused) and goes to each
  * hook's stdin; its stdout and stderr are kept (the first HOOK_OUTPUT_MAX
  * bytes each) for the report. The outcome goes to the hooks fifo, which
  * `start` reads until the init execs or exits:
@@ -133,9 +134,22 @@ static void __attribute__((noreturn)) hook_error(int index, const char *step, in
 	report_failure(index, "error", err, step, s_len(step), "", 0);
 }
 
+/* "<length>\n" in front of the state: a start killed in the middle of its
+ * write leaves less, and the hooks must never read a cut state. The state's
+ * offset in g_state, or 0 when the header is not one. */
+static size_t state_header(size_t len)
+{
+	size_t i, want = 0;
+	for (i = 0; i < len && i < 12 && g_state[i] >= '0' && g_state[i] <= '9'; i++)
+		want = want * 10 + (size_t)(g_state[i] - '0');
+	if (i == 0 || i >= len || i >= 12 || g_state[i] != '\n' || want != len - i - 1 || want == 0)
+		return 0;
+	return i + 1;
+}
+
 /* The state, written by start: until start closes the fifo, at most
- * state_max bytes. Returns its length. */
-static size_t read_state(int fifo, size_t cap)
+ * state_max bytes with its header. Returns its length; *at its offset. */
+static size_t read_state(int fifo, size_t cap, size_t *at)
 {
 	size_t len = 0;
 	for (;;) {
@@ -159,10 +173,11 @@ static size_t read_state(int fifo, size_t cap)
 		len += (size_t)n;
 	}
 	close(fifo);
-	/* start closed without a word: killed before it wrote the state */
-	if (len == 0)
-		hook_error(-1, "read state", ENODATA);
-	return len;
+	/* start closed without a word, or with a cut state: killed meanwhile */
+	*at = state_header(len);
+	if (*at == 0)
+		hook_error(-1, "read state", len == 0 ? ENODATA : EBADMSG);
+	return len - *at;
 }
 
 /* in the forked hook: its pipes as stdio, nothing the process is given
@@ -361,9 +376,10 @@ static void run_hook(const struct plan *p, int index, size_t state_len, int via_
 void run_start_hooks(const struct plan *p, int fifo, int via_proc)
 {
 	struct sigaction sa;
-	size_t len;
+	size_t len, at = 0;
 	int i;
-	len = read_state(fifo, (size_t)p->sync.state_max);
+	len = read_state(fifo, (size_t)p->sync.state_max, &at);
+	g_state += at;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	if (sigaction(SIGPIPE, &sa, NULL) < 0)

@@ -15,7 +15,7 @@ import { checkConfigLimits } from '../plan/limits';
 import { timed } from '../timing';
 import { errnoText } from '../errno';
 import { startReportError, type HookState } from '../hooks';
-import { startHookState } from '../plan/hooks';
+import { startHookState, startStateMessage } from '../plan/hooks';
 import { errnoName } from '../native';
 import { NS_PROC_FILE, type LaunchPlan } from '../plan/types';
 import { faultPoint } from './fault';
@@ -387,7 +387,7 @@ export function start(store: Store, id: string, warn: (m: string) => void = () =
   faultPoint('start:before-fifo', store.root);
   if (hooks?.startContainer?.length) {
     // the init runs them (addon/src/hooks.c), with the state written here
-    const state = JSON.stringify(startHookState(rec.config, id, rec.bundle, rec.pid));
+    const state = startStateMessage(startHookState(rec.config, id, rec.bundle, rec.pid));
     const report = store.host.releaseFifoForHooks(store.fifoPath(id), store.hooksFifoPath(id), state);
     if (!report) throw new TransitionRefused('start', id, 'stopped');
     faultPoint('start:after-fifo', store.root);

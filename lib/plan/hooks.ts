@@ -36,7 +36,13 @@ export function startHookState(spec: Spec, id: string, bundle: string, pid: numb
   return { ociVersion: spec.ociVersion, id, status: 'created', pid, bundle, annotations: spec.annotations ?? {} };
 }
 
-/** The longest that state can be once the pid is known: the init's buffer for it. */
+/** What start writes to the exec fifo for the init: the state's length in bytes, a newline, the state (hooks.c checks the length). */
+export function startStateMessage(state: HookState): string {
+  const json = JSON.stringify(state);
+  return `${Buffer.byteLength(json)}\n${json}`;
+}
+
+/** The longest that message can be once the pid is known: the init's buffer for it. */
 export function startStateMaxBytes(spec: Spec, id: string, bundle: string): number {
-  return Buffer.byteLength(JSON.stringify(startHookState(spec, id, bundle, PID_BOUND)));
+  return Buffer.byteLength(startStateMessage(startHookState(spec, id, bundle, PID_BOUND)));
 }

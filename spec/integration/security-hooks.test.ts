@@ -7,7 +7,7 @@
 import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Sandbox, errorMessage, readState, type Json } from '../lib/harness';
+import { Sandbox, errorMessage, eventually, readState, type Json } from '../lib/harness';
 
 /** what a process says about itself; the hook and the process both write it */
 const SELF =
@@ -169,4 +169,20 @@ t.test("a startContainer hook gets its args and env, or the process's env when i
   t.equal(r.code, 0, `run (${r.stderr.trim()})`);
   t.equal(fs.readFileSync(path.join(out, 'own'), 'utf8'), 'zero first FROM_PROCESS=unset OWN=1\n', 'argv as given, its own env only');
   t.equal(fs.readFileSync(path.join(out, 'inherited'), 'utf8'), 'FROM_PROCESS=yes OWN=unset\n', "no env: the process's");
+});
+
+t.test('a cut state (start killed while it wrote) never reaches a hook: the init stops', async (t) => {
+  const s = new Sandbox(t);
+  const { b, out } = outBundle(s, (c) => {
+    c.process.args = ['sh', '-c', 'echo ran > /out/process'];
+    c.hooks = { startContainer: [sh('cat > /out/state')] };
+  });
+  t.equal(s.run(['create', '-b', b, 'cut'], { detached: true }).code, 0, 'create');
+  // what a start SIGKILLed in the middle of its write leaves in the exec fifo
+  const fd = fs.openSync(path.join(s.root, 'cut', 'exec.fifo'), fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  fs.writeSync(fd, '400\n{"ociVersion":"1.3.0","id":"cut"');
+  fs.closeSync(fd);
+  t.ok(await eventually(() => readState(s, 'cut').status === 'stopped'), 'the init ended');
+  t.notOk(fs.existsSync(path.join(out, 'state')), 'no hook ran');
+  t.notOk(fs.existsSync(path.join(out, 'process')), 'nor the process');
 });

@@ -9,7 +9,7 @@ import { NS_FLAGS } from '../../lib/plan/types';
 import { defaultSpec } from '../../lib/config/default-spec';
 import type { Spec } from '../../lib/config/types';
 import { startReportError } from '../../lib/hooks';
-import { startHookState } from '../../lib/plan/hooks';
+import { startHookState, startStateMessage } from '../../lib/plan/hooks';
 
 const spec = (edit: (s: any) => void = () => {}): Spec => {
   const s = JSON.parse(JSON.stringify(defaultSpec({ rootless: false })));
@@ -293,10 +293,11 @@ t.test('startContainer hooks are in the plan for the init to run, with the state
   ]);
   t.ok(p.process.env.some((e) => e.startsWith('PATH=')), 'the process env has PATH and HOME');
   t.equal(p.sync.hooksFifoPath, '/run/x/hooks.fifo');
-  const longest = JSON.stringify(startHookState(withHooks, 'c1', '/b', 4194304));
+  const longest = startStateMessage(startHookState(withHooks, 'c1', '/b', 4194304));
+  t.match(longest, /^\d+\n\{/, 'the state after its length');
   t.ok(p.sync.stateMaxBytes >= Buffer.byteLength(longest), 'the state of any pid fits the init buffer');
   t.ok(p.sync.stateMaxBytes < Buffer.byteLength(longest) + 8, 'and the buffer is no bigger than that');
-  t.same(JSON.parse(longest), { ociVersion: withHooks.ociVersion, id: 'c1', status: 'created', pid: 4194304, bundle: '/b', annotations: { a: 'b' } });
+  t.same(JSON.parse(longest.slice(longest.indexOf('\n') + 1)), { ociVersion: withHooks.ociVersion, id: 'c1', status: 'created', pid: 4194304, bundle: '/b', annotations: { a: 'b' } });
 
   t.throws(() => buildPlan(input(withHooks, { containerId: 'c1' })), /^\/hooks\/startContainer: no fifo/, 'a plan with hooks needs the report fifo');
   const many = spec((s) => (s.hooks = { startContainer: Array.from({ length: 257 }, () => ({ path: '/x' })) }));
