@@ -1,5 +1,6 @@
 /* The sealed exec helper: the one program a container's process is started
- * through (docs/DESIGN.md, "CVE-2019-5736").
+ * through (docs/DESIGN.md, "CVE-2019-5736"), and what a created container's
+ * init is while it waits for `start`.
  *
  * The container's init and exec children are forks of the runtime, whose
  * binary is the host's. If they execve'd the container's program directly, a
@@ -9,42 +10,73 @@
  * memfd (addon/src/sealed_exec.c): from then on /proc/<pid>/exe is that memfd,
  * never a host file, and the helper execve()s the container's program.
  *
- * argv: [SEALED_EXEC_MARKER, path, argv[0], argv[1], ...]. Run any other way
- * (as the interpreter of a `#!/proc/self/exe` script the kernel gives it the
- * interpreter's path as argv[0]) it refuses, instead of starting the script
- * again and again. The marker is not a security boundary: whoever can start
- * the helper by hand can start the program it would start.
+ * The init execs it as soon as it is set up, before `start`: the wait on the
+ * exec fifo happens here, so a created container holds a ~2 KB program and
+ * not a copy-on-write fork of the runtime (several MB of its heap). As runc's
+ * init, it makes itself non-dumpable first (the exec made it dumpable again),
+ * so no process of the container can open /proc/1/fd/<fifo>, a host file;
+ * and it closes the fifo before the last execve instead of leaving that to
+ * close-on-exec (CVE-2016-9962: runc does the same for kernels that reset
+ * dumpable before closing such fds).
  *
- * Freestanding (no libc, no start files, nothing to link): its own _start,
- * raw execve, write and exit_group. It makes no other system call, so a
- * seccomp profile that lets the container's program start (execve) lets the
- * helper work too, whatever else it denies (brk, arch_prctl, mmap...). */
+ * argv (exec-helper.h): [SEALED_EXEC_MARKER, sync fd or "-", fifo fd or "-", n];
+ * envp: the program's n environment entries, its path, its argv. Run any other way (as the interpreter of a
+ * `#!/proc/self/exe` script the kernel gives it the interpreter's path as
+ * argv[0]) it refuses, instead of starting the script again and again. The
+ * marker is not a security boundary: whoever can start the helper by hand can
+ * start the program it would start.
+ *
+ * Freestanding (no libc, no start files, nothing to link): its own _start and
+ * raw system calls: prctl, sendto and close on the sync socket, poll (ppoll on
+ * arm64), read and close on the fifo, execve, write and exit_group. They are
+ * the calls the init made itself after a late seccomp filter before this
+ * helper waited on the fifo, plus prctl; none allocates (no brk, mmap,
+ * arch_prctl), so a profile that denies those does not stop the helper. */
 #include "exec-helper.h"
 
 #if defined(__x86_64__)
+#define NR_READ 0
 #define NR_WRITE 1
+#define NR_CLOSE 3
+#define NR_POLL 7
+#define NR_SENDTO 44
 #define NR_EXECVE 59
+#define NR_PRCTL 157
 #define NR_EXIT_GROUP 231
-static long sys3(long n, long a, long b, long c)
+static long sys6(long n, long a, long b, long c, long d, long e, long f)
 {
 	long r;
-	__asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
 	return r;
 }
 /* the kernel leaves argc at (%rsp), argv and envp after it */
 __asm__(".text\n.global _start\n_start:\n"
 	"\txor %ebp, %ebp\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall helper_main\n\thlt\n");
 #elif defined(__aarch64__)
+#define NR_CLOSE 57
+#define NR_READ 63
 #define NR_WRITE 64
-#define NR_EXECVE 221
+#define NR_PPOLL 73
 #define NR_EXIT_GROUP 94
-static long sys3(long n, long a, long b, long c)
+#define NR_PRCTL 167
+#define NR_SENDTO 206
+#define NR_EXECVE 221
+static long sys6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long x8 __asm__("x8") = n;
 	register long x0 __asm__("x0") = a;
 	register long x1 __asm__("x1") = b;
 	register long x2 __asm__("x2") = c;
-	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
+	register long x3 __asm__("x3") = d;
+	register long x4 __asm__("x4") = e;
+	register long x5 __asm__("x5") = f;
+	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
 	return x0;
 }
 __asm__(".text\n.global _start\n_start:\n"
@@ -52,6 +84,16 @@ __asm__(".text\n.global _start\n_start:\n"
 #else
 #error "exec-helper: add this architecture's _start and system call numbers"
 #endif
+
+static long sys3(long n, long a, long b, long c)
+{
+	return sys6(n, a, b, c, 0, 0, 0);
+}
+
+#define E_INTR 4
+#define PR_SET_DUMPABLE_ 4
+#define POLLIN_ 1
+#define MSG_NOSIGNAL_ 0x4000
 
 static unsigned long len(const char *s)
 {
@@ -79,9 +121,11 @@ static const char *errno_words(long e)
 	int n = 6, k = 0;
 	char d[8];
 	switch (e) {
+	case 1: return "operation not permitted";
 	case 2: return "no such file or directory";
 	case 7: return "argument list too long";
 	case 8: return "exec format error";
+	case 9: return "bad file descriptor";
 	case 12: return "cannot allocate memory";
 	case 13: return "permission denied";
 	case 26: return "text file busy";
@@ -97,6 +141,54 @@ static const char *errno_words(long e)
 	return num;
 }
 
+/* a decimal number from argv; "-" (none) is -1, anything else -2 */
+static long parse_num(const char *s)
+{
+	long v = 0;
+	int n;
+	if (s[0] == '-' && s[1] == 0)
+		return -1;
+	for (n = 0; s[n]; n++) {
+		if (s[n] < '0' || s[n] > '9' || n >= 9)
+			return -2;
+		v = v * 10 + (s[n] - '0');
+	}
+	return n ? v : -2;
+}
+
+static void __attribute__((noreturn)) die(const char *what, long rc)
+{
+	say("runts: ");
+	say(what);
+	say(": ");
+	say(errno_words(-rc));
+	say("\n");
+	quit(127);
+}
+
+/* blocks until `start` has opened the fifo for writing and written its byte
+ * (or closed it again: POLLHUP ends the wait too, as it did in the init) */
+static void wait_for_start(long fifo)
+{
+	struct {
+		int fd;
+		short events, revents;
+	} pfd = {(int)fifo, POLLIN_, 0};
+	char c;
+	long rc;
+	do {
+#if defined(NR_POLL)
+		rc = sys3(NR_POLL, (long)&pfd, 1, -1);
+#else
+		rc = sys6(NR_PPOLL, (long)&pfd, 1, 0, 0, 0, 0);
+#endif
+	} while (rc == -E_INTR);
+	if (rc < 0)
+		die("wait on the exec fifo", rc);
+	(void)sys3(NR_READ, fifo, (long)&c, 1);
+	(void)sys3(NR_CLOSE, fifo, 0, 0);
+}
+
 void __attribute__((noreturn, used)) helper_main(long *sp);
 
 void helper_main(long *sp)
@@ -105,22 +197,50 @@ void helper_main(long *sp)
 	char **argv = (char **)(sp + 1);
 	char **envp = argv + argc + 1;
 	const char *marker = SEALED_EXEC_MARKER;
+	const char running = (char)SEALED_EXEC_RUNNING;
 	unsigned long i;
-	long rc;
+	long rc, sync, fifo, nenv, k;
+	const char *path;
 
-	if (argc < 3)
+	if (argc != SEALED_EXEC_ARGC)
 		goto refuse;
 	for (i = 0; marker[i]; i++)
 		if (argv[0][i] != marker[i])
 			goto refuse;
 	if (argv[0][i] != 0)
 		goto refuse;
-	rc = sys3(NR_EXECVE, (long)argv[1], (long)(argv + 2), (long)envp);
+	sync = parse_num(argv[SEALED_EXEC_ARG_SYNC]);
+	fifo = parse_num(argv[SEALED_EXEC_ARG_FIFO]);
+	nenv = parse_num(argv[SEALED_EXEC_ARG_NENV]);
+	if (sync < -1 || fifo < -1 || nenv < 0)
+		goto refuse;
+	/* envp: n entries, the path, at least argv[0] */
+	for (k = 0; k <= nenv + 1; k++)
+		if (envp[k] == 0)
+			goto refuse;
+	path = envp[nenv];
+	envp[nenv] = 0;
+	/* the exec fifo is a host file: keep /proc/1/fd out of reach while the
+	 * container is created, as the init was before this exec */
+	if (fifo >= 0) {
+		rc = sys3(NR_PRCTL, PR_SET_DUMPABLE_, 0, 0);
+		if (rc < 0)
+			die("set non-dumpable", rc);
+	}
+	/* no reply from the parent is awaited: if it is gone, create failed and
+	 * the container is killed */
+	if (sync >= 0) {
+		(void)sys6(NR_SENDTO, sync, (long)&running, 1, MSG_NOSIGNAL_, 0, 0);
+		(void)sys3(NR_CLOSE, sync, 0, 0);
+	}
+	if (fifo >= 0)
+		wait_for_start(fifo);
+	rc = sys3(NR_EXECVE, (long)path, (long)(envp + nenv + 1), (long)envp);
 	/* checked at create (the init's find_executable), so this is a race or
 	 * an exec format error: say which, in runc's words, and exit 127 as the
 	 * runtime's own failed execve did */
 	say("runts: exec ");
-	say(argv[1]);
+	say(path);
 	say(": ");
 	say(errno_words(-rc));
 	say("\n");

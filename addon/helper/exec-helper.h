@@ -1,9 +1,26 @@
-/* Shared by the helper and the addon (addon/src/sealed_exec.c). */
+/* Shared by the helper and the addon (addon/src/sealed_exec.c,
+ * addon/src/spawn.c). */
 #ifndef RUNTS_EXEC_HELPER_H
 #define RUNTS_EXEC_HELPER_H
 
 /* argv[0] of the helper when the runtime starts it; a leading \001 so no
  * file name or shebang line means it by accident */
 #define SEALED_EXEC_MARKER "\001runts-sealed-exec"
+
+/* the helper's argv: [marker, sync fd or "-", fifo fd or "-", n]; its envp: the
+ * container process's n environment entries, then its path and its argv.
+ * The program's arguments are not in the helper's argv, so the cmdline of a
+ * created container's init (world-readable in /proc) shows none of them;
+ * environ is readable only by who may ptrace it, and it is non-dumpable. */
+#define SEALED_EXEC_ARG_SYNC 1
+#define SEALED_EXEC_ARG_FIFO 2
+#define SEALED_EXEC_ARG_NENV 3
+#define SEALED_EXEC_ARGC 4
+
+/* the one-byte record the helper sends on the sync socket once it runs (and,
+ * for a create, is non-dumpable and about to wait on the exec fifo): the
+ * parent's proof that the runtime's fork is gone. Not a valid first byte of
+ * a struct sync_msg (types are small integers, and that record is longer). */
+#define SEALED_EXEC_RUNNING 0x5a
 
 #endif

@@ -61,13 +61,12 @@ void set_user_and_caps(const struct plan_process *pr, const struct plan_namespac
 void cwd_before_user(const struct plan_process *pr);
 void set_umask_and_cwd(const struct plan_process *pr, char *scratch);
 
-/* exec.c: the last steps: the executable, seccomp, the fifo, execve */
+/* exec.c: the last steps: the executable, seccomp, the sealed exec helper */
 const char *find_executable(const struct plan_process *pr, char *buf);
 void load_seccomp(const struct plan_process *pr);
 void wait_for_hooks(const struct plan *p);
-void wait_for_start(int fifo);
 struct sealed_exec;
-void exec_container_process(const char *exe, const struct plan_process *pr, const struct sealed_exec *sealed)
+void exec_container_process(const char *exe, const struct plan_process *pr, struct sealed_exec *sealed)
 	__attribute__((noreturn));
 
 /* hooks.c: startContainer hooks, between the exec fifo and the execve */

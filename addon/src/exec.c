@@ -1,10 +1,9 @@
 /* The init's last steps: the create hooks' pause, finding the executable
- * (so a missing binary fails create, as with runc), seccomp, the wait on the
- * exec fifo, and the start of the container's process (through the sealed
- * exec helper). */
+ * (so a missing binary fails create, as with runc), seccomp, and the start
+ * of the sealed exec helper, which waits on the exec fifo and starts the
+ * container's process. */
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,27 +68,6 @@ const char *find_executable(const struct plan_process *p, char *buf)
 	fail("exec", name, saw_eacces ? EACCES : ENOEXEC);
 }
 
-void wait_for_start(int fifo)
-{
-	struct pollfd pfd;
-	char c;
-	pfd.fd = fifo;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	/* On Linux a FIFO read end with no writer yet polls as not ready until a
-	 * writer has come: `start` opens it for writing and writes one byte. */
-	for (;;) {
-		int rc = poll(&pfd, 1, -1);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc < 0)
-			_exit(127);
-		break;
-	}
-	(void)read(fifo, &c, 1);
-	close(fifo);
-}
-
 /* Loads the filter the parent built (seccomp.c); a notify fd goes to the
  * parent, which hands it to the agent at listenerPath with the state. */
 void load_seccomp(const struct plan_process *p)
@@ -111,8 +89,19 @@ void load_seccomp(const struct plan_process *p)
 /* The container's process, at last, through the sealed exec helper: never an
  * execve from here, where the exe is the host's runtime binary
  * (CVE-2019-5736, sealed_exec.c). A loaded filter must allow execve; it may
- * deny execveat, so then /proc/self/fd/N goes first. */
-void exec_container_process(const char *exe, const struct plan_process *pr, const struct sealed_exec *sealed)
+ * deny execveat, so then /proc/self/fd/N goes first. The helper gets the
+ * sync socket (it reports there that it runs, the parent waits for that) and
+ * the exec fifo (it waits there for `start`). */
+void exec_container_process(const char *exe, const struct plan_process *pr, struct sealed_exec *sealed)
 {
-	sealed_exec_run(sealed, exe, pr->envp, pr->seccomp.insns != NULL);
+	int rc = sealed_exec_run(sealed, exe, pr->seccomp.insns != NULL, g_sync, g_fifo);
+	if (g_sync >= 0)
+		fail("start the sealed exec helper", "", -rc);
+	{
+		/* after start (the init ran startContainer hooks): nobody but
+		 * the container's stderr to tell */
+		static const char msg[] = "runts: cannot start the container process through the sealed exec helper\n";
+		(void)!write(2, msg, sizeof(msg) - 1);
+	}
+	_exit(127);
 }

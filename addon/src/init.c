@@ -5,6 +5,7 @@
  * namespaces, the user change comes after what needs capabilities, seccomp
  * as late as the profile allows) and the plan only says what to do. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,6 +26,14 @@ static void enter_root(const struct plan *p)
 		chroot_without_mount_ns(p);
 }
 
+/* the sync socket and the exec fifo outlive the init's execve: the helper
+ * reports on the one and waits on the other (exec-helper.c) */
+static void keep_across_exec(int fd, const char *what)
+{
+	if (fd >= 0 && fcntl(fd, F_SETFD, 0) < 0)
+		fail("keep fd for the sealed exec helper", what, errno);
+}
+
 /* execCPUAffinity.final: now that the init sits in the container's cgroup */
 static void set_final_affinity(const struct plan_process *pr)
 {
@@ -38,7 +47,7 @@ void init_stage2(const struct plan *p)
 	const struct plan_process *pr = &p->proc;
 	struct sealed_exec sealed;
 	const char *exe;
-	int rc;
+	int rc, waits_itself;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail("set parent death signal", "", errno);
@@ -50,12 +59,19 @@ void init_stage2(const struct plan *p)
 		set_hostname(&p->ns);
 	/* the helper the process is started through (CVE-2019-5736): made
 	 * before rlimits (RLIMIT_NOFILE, RLIMIT_FSIZE) and seccomp apply */
-	rc = sealed_exec_prepare(&sealed, pr->argv);
+	rc = sealed_exec_prepare(&sealed, pr->argv, pr->envp);
 	if (rc < 0)
 		fail("prepare sealed exec", "", -rc);
 	rc = start_hooks_prepare(p, &sealed);
 	if (rc < 0)
 		fail("prepare startContainer hooks", "", -rc);
+	/* with startContainer hooks the init waits on the fifo itself and runs
+	 * them (hooks.c); then the helper only execs. Without, the helper waits. */
+	waits_itself = g_fifo >= 0 && p->sync.nstart_hooks > 0;
+	if (!waits_itself) {
+		keep_across_exec(g_sync, "sync socket");
+		keep_across_exec(g_fifo, "exec fifo");
+	}
 	set_rlimits(pr);
 	/* without no_new_privs the kernel takes a filter only from a holder of
 	 * CAP_SYS_ADMIN: when the container keeps none, load it now (plan.early) */
@@ -79,12 +95,15 @@ void init_stage2(const struct plan *p)
 	if (pr->seccomp.insns && !pr->seccomp.early)
 		load_seccomp(pr);
 	send_msg(SYNC_READY, 0, 0, "", "");
-	close(g_sync);
-	/* runc's order: the fifo, then startContainer hooks with everything
-	 * above in force (hooks.c), then the execve */
-	if (g_fifo >= 0 && p->sync.nstart_hooks > 0)
+	if (waits_itself) {
+		/* runc's order: the fifo, then startContainer hooks with
+		 * everything above in force, then the execve */
+		close(g_sync);
+		g_sync = -1;
 		run_start_hooks(p, g_fifo, pr->seccomp.insns != NULL);
-	else if (g_fifo >= 0)
-		wait_for_start(g_fifo);
+		g_fifo = -1; /* read to its end and closed */
+	}
+	/* otherwise the fifo wait is the helper's: a created container's init
+	 * is that small program, not this fork of the runtime */
 	exec_container_process(exe, pr, &sealed);
 }

@@ -207,7 +207,7 @@ enum sync_type {
 	SYNC_MAPS_DONE,     /* parent -> stage1 */
 	SYNC_INIT_PID,      /* stage1 -> parent: the init's pid in the parent's pid ns */
 	SYNC_GO,            /* parent -> init: placed in cgroups, go on */
-	SYNC_READY,         /* init -> parent: set up, waiting on the exec fifo */
+	SYNC_READY,         /* init -> parent: set up, about to exec the helper */
 	SYNC_HOOKS,         /* init -> parent: mounted, not pivoted: run the create hooks */
 	SYNC_HOOKS_DONE,    /* parent -> init */
 	SYNC_ERROR,         /* either -> parent: {step, path, err} */
@@ -215,6 +215,8 @@ enum sync_type {
 	SYNC_NEED_SOURCES,  /* stage1 -> parent: in my namespaces, open the bind sources */
 	SYNC_SOURCE_FD,     /* parent -> stage1: pid = mount index, the source fd (SCM_RIGHTS) */
 	SYNC_SOURCES_DONE,  /* parent -> stage1 */
+	SYNC_HELPER_RUNNING, /* helper -> parent, after READY: the init is the sealed
+			      * exec helper now (a one-byte record, exec-helper.h) */
 };
 
 struct sync_msg {

@@ -18,6 +18,7 @@
  * Runs in the forked child: raw system calls only, no malloc, no stdio. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <linux/memfd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -83,36 +84,49 @@ static int fill_and_seal(int fd)
 	return 0;
 }
 
-/* se->argv: [marker, NULL (the path, set by sealed_exec_run), argv..., NULL] */
-static int map_argv(struct sealed_exec *se, char *const argv[])
+/* se->argv: [marker, sync, fifo, nenv, NULL]; se->envp: [env..., NULL (the
+ * path, set by sealed_exec_run), argv..., NULL], in one mapping */
+static int map_arrays(struct sealed_exec *se, char *const argv[], char *const envp[])
 {
-	size_t argc = 0, i, page = 4096;
+	size_t argc = 0, nenv = 0, i, page = 4096, slots;
 	void *mem;
 
 	se->argv = NULL;
-	se->argv_len = 0;
+	se->envp = NULL;
+	se->map_len = 0;
 	while (argv[argc])
 		argc++;
-	/* marker, path, argv..., NULL; argc is bounded by the plan the parent
-	 * built from a JS array, far below SIZE_MAX / sizeof(char *) */
-	se->argv_len = ((argc + 3) * sizeof(char *) + page - 1) / page * page;
-	mem = mmap(NULL, se->argv_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	while (envp && envp[nenv])
+		nenv++;
+	se->nenv = nenv;
+	/* both counts are bounded by the plan the parent built from JS arrays,
+	 * far below SIZE_MAX / sizeof(char *) */
+	slots = SEALED_EXEC_ARGC + 1 + nenv + 1 + argc + 1;
+	se->map_len = (slots * sizeof(char *) + page - 1) / page * page;
+	mem = mmap(NULL, se->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return -errno;
 	se->argv = mem;
 	se->argv[0] = (char *)SEALED_EXEC_MARKER;
-	se->argv[1] = NULL;
+	se->argv[SEALED_EXEC_ARG_SYNC] = se->sync;
+	se->argv[SEALED_EXEC_ARG_FIFO] = se->fifo;
+	se->argv[SEALED_EXEC_ARG_NENV] = se->nenv_text;
+	se->argv[SEALED_EXEC_ARGC] = NULL;
+	se->envp = se->argv + SEALED_EXEC_ARGC + 1;
+	for (i = 0; i < nenv; i++)
+		se->envp[i] = envp[i];
+	se->envp[nenv] = NULL;
 	for (i = 0; i <= argc; i++)
-		se->argv[2 + i] = argv[i];
+		se->envp[nenv + 1 + i] = argv[i];
 	return 0;
 }
 
-int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
+int sealed_exec_prepare(struct sealed_exec *se, char *const argv[], char *const envp[])
 {
 	int rc;
 
 	se->fd = -1;
-	rc = map_argv(se, argv);
+	rc = map_arrays(se, argv, envp);
 	if (rc < 0)
 		return rc;
 	se->fd = make_memfd();
@@ -126,47 +140,62 @@ int sealed_exec_prepare(struct sealed_exec *se, char *const argv[])
 	return rc;
 }
 
-int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[])
+int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[], char *const envp[])
 {
 	se->fd = from->fd;
-	return map_argv(se, argv);
+	return map_arrays(se, argv, envp);
 }
 
-/* "/proc/self/fd/<fd>" */
-static void proc_fd_path(char *buf, int fd)
+/* prefix, then n in decimal ("-" for -1); buf holds 32 bytes */
+static void num_text(char *buf, const char *prefix, long n_)
 {
-	static const char prefix[] = "/proc/self/fd/";
-	char digits[12];
+	char digits[24];
 	int n = 0;
-	size_t i;
-	unsigned int v = (unsigned int)fd;
+	size_t i = 0;
+	unsigned long v = (unsigned long)n_;
+	while (prefix[i]) {
+		buf[i] = prefix[i];
+		i++;
+	}
+	if (n_ < 0) {
+		buf[i++] = '-';
+		buf[i] = 0;
+		return;
+	}
 	do {
 		digits[n++] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	for (i = 0; i < sizeof(prefix) - 1; i++)
-		buf[i] = prefix[i];
 	while (n > 0)
 		buf[i++] = digits[--n];
 	buf[i] = 0;
 }
 
-void sealed_exec_run(const struct sealed_exec *se, const char *path, char *const envp[], int via_proc)
+int sealed_exec_run(struct sealed_exec *se, const char *path, int via_proc, int sync, int fifo)
 {
-	char procpath[32];
-	se->argv[1] = (char *)path;
-	proc_fd_path(procpath, se->fd);
+	char procpath[32], num[32];
+	char **envp = se->envp;
+	int err;
+	envp[se->nenv] = (char *)path;
+	num_text(num, "", sync);
+	memcpy(se->sync, num, sizeof(se->sync));
+	num_text(num, "", fifo);
+	memcpy(se->fifo, num, sizeof(se->fifo));
+	num_text(num, "", (long)se->nenv);
+	memcpy(se->nenv_text, num, sizeof(se->nenv_text));
+	num_text(procpath, "/proc/self/fd/", se->fd);
 	/* The memfd is close-on-exec: the helper (and so the container) never
 	 * has it. execveat of an O_CLOEXEC fd works for an ELF binary; only a
 	 * script would lose the fd its interpreter needs. */
 	if (via_proc)
 		(void)execve(procpath, se->argv, envp);
 	(void)syscall(SYS_execveat, se->fd, "", se->argv, envp, AT_EMPTY_PATH);
-	if (!via_proc)
+	err = errno;
+	if (!via_proc) {
 		(void)execve(procpath, se->argv, envp);
-	{
-		static const char msg[] = "runts: cannot start the container process through the sealed exec helper\n";
-		(void)!write(2, msg, sizeof(msg) - 1);
+		/* no /proc in the container: execveat's reason says more */
+		if (errno != ENOENT)
+			err = errno;
 	}
-	_exit(127);
+	return -err;
 }

@@ -8,25 +8,32 @@
 
 struct sealed_exec {
 	int fd;          /* the helper in a sealed memfd, close-on-exec */
-	char **argv;     /* [marker, path, argv[0], ..., NULL], mmap'd */
-	size_t argv_len; /* bytes mapped at argv */
+	char **argv;     /* [marker, sync, fifo, nenv, NULL], mmap'd */
+	char **envp;     /* [env..., path, argv[0], ..., NULL], after argv */
+	size_t nenv;
+	size_t map_len;  /* bytes mapped at argv */
+	char sync[12];   /* the helper's numbers, in decimal */
+	char fifo[12];
+	char nenv_text[24];
 };
 
 /* In the child, before rlimits and any seccomp filter apply (it makes a
- * memfd, writes to it and maps memory): 0, or -errno. argv is the container
- * process's, NULL-terminated; it is referred to, not copied. */
-int sealed_exec_prepare(struct sealed_exec *se, char *const argv[]);
+ * memfd, writes to it and maps memory): 0, or -errno. argv and envp are the
+ * container process's, NULL-terminated; they are referred to, not copied. */
+int sealed_exec_prepare(struct sealed_exec *se, char *const argv[], char *const envp[]);
 
 /* Another program through the same helper (a startContainer hook): its own
- * argv, from's memfd; before seccomp and rlimits too. 0, or -errno. */
-int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[]);
+ * argv and envp, from's memfd; before seccomp and rlimits too. 0, or -errno. */
+int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[], char *const envp[]);
 
-/* The child's last step: starts the helper, which execve()s path with the
- * argv given to prepare and envp. Through execveat(fd, "", AT_EMPTY_PATH),
- * or, first when via_proc is set (a seccomp filter is loaded and may deny
- * execveat but must allow execve), through execve("/proc/self/fd/<fd>").
- * Never returns: exit status 127 if neither starts the helper. */
-void sealed_exec_run(const struct sealed_exec *se, const char *path, char *const envp[], int via_proc)
-	__attribute__((noreturn));
+/* The child's last step: starts the helper, which reports on sync (an fd
+ * without close-on-exec; -1 for none), waits on fifo (likewise; -1 for none:
+ * exec, a hook, an init that ran startContainer hooks itself) and
+ * execve()s path with the argv and envp given to prepare. Through
+ * execveat(fd, "", AT_EMPTY_PATH), or, first when via_proc is set (a seccomp
+ * filter is loaded and may deny execveat but must allow execve), through
+ * execve("/proc/self/fd/<fd>"). Returns only if neither starts the helper:
+ * -errno. */
+int sealed_exec_run(struct sealed_exec *se, const char *path, int via_proc, int sync, int fifo);
 
 #endif

@@ -4,7 +4,8 @@
  * socket, idmap user namespaces), clones stage 1 (stage1.c), then answers the
  * child's messages: it writes the id maps and the cgroup placement the plan
  * names, hands a seccomp notify fd on, runs the create hooks, and reports
- * {step, path, errno} on failure. */
+ * {step, path, errno} on failure. It returns once the init has become the
+ * sealed exec helper (exec-helper.c), so no fork of the runtime is left. */
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -19,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../helper/exec-helper.h"
 #include "fdpass.h"
 #include "idmap_tool.h"
 #include "module.h"
@@ -68,12 +70,17 @@ static int proc_write(pid_t pid, const char *file, const char *data, struct fail
 }
 
 /* One message; *passed is an fd that came with it (SCM_RIGHTS) or -1. recv()
- * would make the kernel drop such an fd, so this is always a recvmsg. */
+ * would make the kernel drop such an fd, so this is always a recvmsg. The
+ * sealed exec helper's one-byte record comes as SYNC_HELPER_RUNNING. */
 static int recv_msg(int fd, struct sync_msg *m, int *passed)
 {
 	ssize_t n = fdpass_recv(fd, m, sizeof(*m), passed, 0);
 	if (n == 0)
 		return 0;
+	if (n == 1 && *passed < 0 && *(unsigned char *)m == SEALED_EXEC_RUNNING) {
+		m->type = SYNC_HELPER_RUNNING;
+		return 1;
+	}
 	if (n != (ssize_t)sizeof(*m)) {
 		if (*passed >= 0)
 			close(*passed);
@@ -133,6 +140,7 @@ struct parent {
 	pid_t stage1, init;
 	struct failure *f;
 	struct hooks_cb *cb;
+	int ready; /* the init said SYNC_READY; the helper's record comes next */
 };
 
 static int reply(struct parent *ps, int type)
@@ -230,7 +238,8 @@ static int on_need_sources(struct parent *ps)
 	return reply(ps, SYNC_SOURCES_DONE);
 }
 
-/* one message; 1 when the init is ready, 0 to go on, -1 on failure */
+/* one message; 1 when the init is ready and has become the helper, 0 to go
+ * on, -1 on failure */
 static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 {
 	switch (m->type) {
@@ -247,7 +256,17 @@ static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 			return -1;
 		return reply(ps, SYNC_HOOKS_DONE);
 	case SYNC_READY:
-		return 1;
+		/* an init that runs startContainer hooks waits on the fifo itself
+		 * and execs the helper only after start (init.c) */
+		if (ps->p->sync.fifo_fd >= 0 && ps->p->sync.nstart_hooks > 0)
+			return 1;
+		ps->ready = 1;
+		return 0;
+	case SYNC_HELPER_RUNNING:
+		if (ps->ready)
+			return 1;
+		set_failure(ps->f, "sync with child", "helper before ready", EPROTO);
+		return -1;
 	case SYNC_ERROR:
 		m->step[sizeof(m->step) - 1] = 0;
 		m->path[sizeof(m->path) - 1] = 0;
@@ -262,7 +281,7 @@ static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 /* Returns the init pid, or -1 with f set (and init and stage 1 killed). */
 static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *f, struct hooks_cb *cb)
 {
-	struct parent ps = {p, sock, stage1, -1, f, cb};
+	struct parent ps = {p, sock, stage1, -1, f, cb, 0};
 	struct sync_msg m;
 	int rc, passed = -1;
 
@@ -273,8 +292,11 @@ static pid_t run_parent(struct plan *p, int sock, pid_t stage1, struct failure *
 			passed = -1;
 		}
 		if (rc <= 0) {
+			/* after READY: the helper did not start, or refused (its
+			 * reason is on the container's stderr) */
 			if (f->step[0] == 0)
-				set_failure(f, "container init exited during setup", "", rc == 0 ? EPIPE : errno);
+				set_failure(f, ps.ready ? "start the sealed exec helper" : "container init exited during setup", "",
+					    rc == 0 ? EPIPE : errno);
 			break;
 		}
 		rc = on_message(&ps, &m, passed);

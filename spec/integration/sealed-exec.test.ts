@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { Sandbox, RUNTS, Json, eventually, readState } from '../lib/harness';
+import { Sandbox, RUNTS, TOP, Json, eventually, readState } from '../lib/harness';
 
 const NODE = fs.realpathSync(execFileSync('sh', ['-c', 'command -v node'], { encoding: 'utf8' }).trim());
 /** the compiled executable (an ELF file), or a script run by node */
@@ -174,4 +174,54 @@ t.test('a program that passes the create-time check but cannot be executed: 127 
   const r = s.run(['run', '-b', b, 'garbage']);
   t.equal(r.code, 127);
   t.equal(r.stderr, 'runts: exec /garbage: exec format error\n');
+});
+
+// A created container waits for `start` in the sealed helper, not in a fork
+// of the runtime (issue 21: runc's waiting init is its own small re-exec):
+// its exe is the memfd and no page of the runtime's binary or addon is mapped.
+t.test('a created container\'s init is the sealed helper, with none of the runtime mapped', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => (c.process.args = ['sh', '-c', 'echo started-marker-arg']));
+  try {
+    t.equal(s.run(['create', '--bundle', b, 'waiting'], { detached: true }).code, 0);
+    const pid = readState(s, 'waiting').pid as number;
+    t.match(fs.readlinkSync(`/proc/${pid}/exe`), /^\/memfd:runts-exec/, 'the exe is the sealed memfd');
+    const maps = fs.readFileSync(`/proc/${pid}/maps`, 'utf8');
+    const mapped = [...new Set([...maps.matchAll(/ (\/\S.*)$/gm)].map((m) => m[1]))];
+    const runtimeFiles = [RUNTIME_BINARY, fs.realpathSync(RUNTS), path.join(TOP, 'dist', 'runts.node')];
+    t.same(mapped.filter((f) => runtimeFiles.includes(f) || /node|bun|runts\.node/.test(f)), [], `no runtime file mapped (maps name: ${mapped.join(', ')})`);
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    t.notMatch(cmdline, /started-marker-arg|echo/, 'the world-readable cmdline shows none of the program\'s arguments');
+    t.equal(s.run(['start', 'waiting']).code, 0);
+    await eventually(() => readState(s, 'waiting').status === 'stopped');
+    t.equal(fs.readFileSync(path.join(s.dir, 'detached.out'), 'utf8'), 'started-marker-arg\n', 'start runs the program with its arguments');
+  } finally {
+    s.run(['delete', '--force', 'waiting']);
+  }
+});
+
+// CVE-2016-9962's lesson: the waiting init holds a host file (the exec fifo's
+// read end); a process in the container with the same uid must not reach it
+// through /proc/1/fd. The exec into the helper made it dumpable again, so the
+// helper makes itself non-dumpable before it waits, as the runtime's fork was.
+t.test('the waiting init is non-dumpable: a container process of its uid cannot open /proc/1/fd', async (t) => {
+  const s = new Sandbox(t);
+  const b = s.bundle((c) => {
+    c.process.user = { uid: 1000, gid: 1000 };
+    c.process.args = ['true'];
+    // the same (no) capabilities for both: else the kernel refuses for that
+    c.process.capabilities = {};
+  });
+  try {
+    t.equal(s.run(['create', '--bundle', b, 'dumpable'], { detached: true }).code, 0);
+    const pid = readState(s, 'dumpable').pid as number;
+    t.equal(fs.statSync(`/proc/${pid}/fd`).uid, 0, '/proc/<init>/fd belongs to root, as for a non-dumpable process of uid 1000');
+    const r = s.run(['exec', 'dumpable', 'sh', '-c', 'id -u; ls -l /proc/1/fd']);
+    t.match(r.stdout, /^1000\n/, 'the exec process runs as the same uid');
+    t.notMatch(r.stdout, /exec\.fifo/, 'no path of the fifo is seen');
+    t.match(r.stderr, /Permission denied/, 'the init\'s fds are refused');
+    t.equal(s.run(['start', 'dumpable']).code, 0);
+  } finally {
+    s.run(['delete', '--force', 'dumpable']);
+  }
 });

@@ -5,12 +5,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox, readState, errorMessage, mountsMention } from '../lib/harness';
 
-t.test('CVE-2019-5736: a container process cannot open the waiting init\'s exe (the host node binary)', async (t) => {
+t.test('CVE-2019-5736: a container process cannot open the waiting init\'s exe, environ, fds or memory', async (t) => {
   const s = new Sandbox(t);
-  // A is created: its init is still the runtime's forked process, the runtime's binary
+  // A is created: its init is the sealed exec helper, waiting on the exec fifo
+  // (a host file) with the program's environment and arguments in its environ
   t.equal(s.run(['create', '-b', s.bundle((c) => (c.process.args = ['sleep', '30'])), 'victim'], { detached: true }).code, 0);
   const victim = readState(s, 'victim').pid;
-  t.match(fs.readlinkSync(`/proc/${victim}/exe`), /\/(node|runts)$/, 'the waiting init is the runtime\'s binary (node, or the compiled runts)');
+  t.match(fs.readlinkSync(`/proc/${victim}/exe`), /^\/memfd:runts-exec/, 'the waiting init is the sealed helper, no host binary');
   // B joins A's pid namespace and tries to reach it, as root in the container
   const b = s.bundle((c) => {
     c.linux.namespaces = c.linux.namespaces.map((n: any) => (n.type === 'pid' ? { type: 'pid', path: `/proc/${victim}/ns/pid` } : n));
