@@ -24,6 +24,19 @@ export function resolveCgroupPath(cgroupsPath: string | undefined, id: string, s
 }
 
 /**
+ * runc's cgroup v2 default for a container without cgroupsPath: `<id>` in
+ * the parent of the runtime's own cgroup (fs2 defaultDirPath: the runtime's
+ * own cgroup holds processes, so no controllers could be enabled below it).
+ * runts uses it rootless, where that parent is the user's delegated slice
+ * (rootless podman with --cgroup-manager cgroupfs passes no cgroupsPath);
+ * root keeps `/<id>`. undefined without a v2 line in /proc/self/cgroup.
+ */
+export function besideOwnCgroup(id: string, procSelfCgroup: string): string | undefined {
+  const m = /^0::(\/.*)$/m.exec(procSelfCgroup);
+  return m ? path.posix.join(path.posix.dirname(m[1]), id) : undefined;
+}
+
+/**
  * "slice:prefix:name" (or "" for the default) to the unit name and its
  * slice; no slice named: defaultSlice (runc: user.slice for the user's systemd)
  */

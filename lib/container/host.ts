@@ -70,6 +70,8 @@ export interface CgroupHost {
   access(layout: Layout, cgroupPath: string): CgroupAccess[];
   /** this process's own cgroup directory per hierarchy (bound in a container that got none) */
   ownPaths(layout: Layout): Record<string, string>;
+  /** /proc/self/cgroup: where runts itself is */
+  ownCgroups(): string;
 }
 
 export type StartUnit = Parameters<typeof SystemdDriver.startContainerUnit>[0];
@@ -273,6 +275,7 @@ const realCgroups: CgroupHost = {
   unitsRoot: () => systemdDriver().unitsRoot(),
   access: (layout, cgroupPath) => cgroupAccess(layout.hierarchies, cgroupPath),
   ownPaths: (layout) => ownCgroupPaths(layout.hierarchies, fs.readFileSync('/proc/self/cgroup', 'utf8')),
+  ownCgroups: () => fs.readFileSync('/proc/self/cgroup', 'utf8'),
 };
 
 function sameProcess(pid: number, startTime: string | undefined): boolean {

@@ -4,13 +4,13 @@
 import * as path from 'node:path';
 import type { Layout } from '../cgroups/layout';
 import type { Placement } from '../cgroups/manager';
-import { parseSystemdPath, resolveCgroupPath } from '../cgroups/path';
+import { besideOwnCgroup, parseSystemdPath, resolveCgroupPath } from '../cgroups/path';
 import { unitCgroupPath } from '../cgroups/systemd-user';
 import type { SystemdUnit } from '../cgroups/systemd';
 import { ConfigRefusal, ContainerNotFound, DamagedState, NativeError, RuntsError, TransitionRefused } from '../errors';
 import type { Resources, Spec } from '../config/types';
 import { buildPlan } from '../plan/build';
-import { cgroupsDelegated, firstLimitField, hostRootless, usesRootlessCgroups, type CgroupAccess } from '../rootless';
+import { cgroupsDelegated, firstLimitField, usesRootlessCgroups, type CgroupAccess } from '../rootless';
 import { checkConfigLimits } from '../plan/limits';
 import { timed } from '../timing';
 import { errnoText } from '../errno';
@@ -88,13 +88,20 @@ function openBundle(store: Store, o: CreateOptions): Bundle {
   return { bundle, rootfs, spec };
 }
 
+/** rootless on cgroup v2 without cgroupsPath: beside runts' own cgroup, as runc (see besideOwnCgroup) */
+function rootlessDefaultPath(store: Store, b: Bundle, o: CreateOptions): string | undefined {
+  if (o.systemdCgroup || (b.spec.linux?.cgroupsPath ?? '') !== '' || !usesRootlessCgroups(o.rootlessCgroups, store.host.facts().rootless)) return undefined;
+  if (store.host.cgroups.layout().kind !== 'v2') return undefined;
+  return besideOwnCgroup(o.id, store.host.cgroups.ownCgroups());
+}
+
 /**
  * The container's cgroups, made and limited before the init is placed there
  * and runs anything. With the systemd driver systemd makes them, with the
  * init's pid, when onPlaced runs: the placement says where they will be.
  */
 function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Placement) => void): { unit?: SystemdUnit; foreign: ForeignProcess[] } {
-  const cgroupPath = resolveCgroupPath(b.spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
+  const cgroupPath = rootlessDefaultPath(store, b, o) ?? resolveCgroupPath(b.spec.linux?.cgroupsPath, o.id, o.systemdCgroup);
   const facts = store.host.facts();
   // no systemd to ask for a scope (or no driver for a v1 host): say where the container went instead
   if (o.systemdCgroup && !facts.systemdRunning)
@@ -255,7 +262,7 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifos: { fifo: stri
     host: facts.features,
     warn: o.warn,
     containerId: o.id,
-    inUserNamespace: hostRootless().inUserNamespace,
+    inUserNamespace: facts.rootless.inUserNamespace,
     rootless: store.host.rootlessCaller(),
   });
 }

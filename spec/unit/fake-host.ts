@@ -109,6 +109,7 @@ export class FakeHost implements Host {
       this.cgroupDirs.add(o.paths['unified']);
     },
     unitsRoot: () => ({ defaultSlice: 'system.slice', managerCgroup: '' }),
+    ownCgroups: () => '0::/user.slice/user-0.slice/session-1.scope\n',
     stopUnit: (unit) => {
       this.calls.push(`systemd stop ${unit}`);
       this.units.delete(unit);

@@ -5,7 +5,7 @@
 // shown in the v2 VM (make test-v2: spec/v2/rootless-podman.test.ts).
 import t from 'tap';
 import { chooseBus, defaultSlice, outsideUid, sessionBusPath, unitCgroupPath, unixPathOf, type BusFacts } from '../../lib/cgroups/systemd-user';
-import { parseSystemdPath, resolveCgroupPath } from '../../lib/cgroups/path';
+import { besideOwnCgroup, parseSystemdPath, resolveCgroupPath } from '../../lib/cgroups/path';
 
 // podman's user namespace for user 1000 with subordinate ids 100000-165535
 const PODMAN_MAP = '         0       1000          1\n         1     100000      65536\n';
@@ -63,4 +63,12 @@ t.test("units of the user's systemd: under its ControlGroup, user.slice by defau
   t.equal(unitCgroupPath(mgr, resolveCgroupPath(`user.slice:libpod:${id}`, id, true, 'user.slice')), `${mgr}/user.slice/libpod-${id}.scope`);
   t.equal(unitCgroupPath(mgr + '/', resolveCgroupPath('a-b.slice:x:y', id, true, 'user.slice')), `${mgr}/a.slice/a-b.slice/x-y.scope`);
   t.equal(unitCgroupPath('', resolveCgroupPath('', id, true)), `/system.slice/runts-${id}.scope`, 'the system instance: from the root');
+});
+
+t.test('rootless cgroupfs without cgroupsPath: beside the runtime, in the parent of its own cgroup (runc fs2)', async (t) => {
+  // podman --cgroup-manager cgroupfs: the runtime runs in podman's scope, in the user's delegated user.slice
+  const own = '0::/user.slice/user-1000.slice/user@1000.service/user.slice/podman-617.scope\n';
+  t.equal(besideOwnCgroup('abc', own), '/user.slice/user-1000.slice/user@1000.service/user.slice/abc');
+  t.equal(besideOwnCgroup('abc', '0::/\n'), '/abc');
+  t.equal(besideOwnCgroup('abc', '12:memory:/x\n'), undefined, 'no v2 line');
 });
