@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { bool, str } from './args';
 import { RuntsError } from '../errors';
 import type { Command } from './command';
@@ -5,6 +6,28 @@ import { statusOfId } from '../container/status';
 import { creatingState, ociState, Store } from '../container/store';
 import { writeStderr, writeStdout } from './stdio';
 import { words } from './words';
+
+/**
+ * runc's OWNER: the name of the state directory's owner (`#<uid>` without a
+ * passwd entry); under $XDG_RUNTIME_DIR that is the rootless user.
+ */
+function ownerOf(dir: string): string {
+  let uid: number;
+  try {
+    uid = fs.statSync(dir).uid;
+  } catch {
+    return '';
+  }
+  try {
+    for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 2 && Number(f[2]) === uid && f[2] !== '') return f[0];
+    }
+  } catch {
+    // no passwd: the number
+  }
+  return `#${uid}`;
+}
 
 export const command: Command = {
   name: 'list',
@@ -26,7 +49,7 @@ export const command: Command = {
     for (const id of store.list()) {
       try {
         const found = statusOfId(store, id);
-        if (found) states.push(found.rec ? ociState(found.rec, found.status) : creatingState(id));
+        if (found) states.push({ ...(found.rec ? ociState(found.rec, found.status) : creatingState(id)), owner: ownerOf(store.dir(id)) });
       } catch (e) {
         if (!(e instanceof RuntsError)) throw e;
         writeStderr(`load container ${id}: ${words(e)}\n`);

@@ -6,6 +6,7 @@ import { RuntsError } from '../errors';
 import type { Command } from './command';
 import { managerOf } from '../container/pause';
 import { Store } from '../container/store';
+import { pidsInNamespaceOf } from '../container/proc';
 
 export const command: Command = {
   name: 'ps',
@@ -19,7 +20,8 @@ export const command: Command = {
   async run(g, flags, args) {
     const store = new Store(g.root);
     const rec = store.load(args[0]);
-    const pids = managerOf(store, rec).pids();
+    // rootless without delegated cgroups the container has none: its pid namespace says what it holds
+    const pids = Object.keys(rec.cgroupPaths).length ? managerOf(store, rec).pids() : pidsInNamespaceOf(rec.pid);
     const format = str(flags, 'format') ?? 'table';
     if (format === 'json') {
       process.stdout.write(JSON.stringify(pids) + '\n');

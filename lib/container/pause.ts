@@ -1,7 +1,7 @@
 // pause, resume and update of a container's cgroups, with runc's refusals.
 import type { CgroupManager } from '../cgroups/manager';
 import type { Resources } from '../config/types';
-import { TransitionRefused } from '../errors';
+import { RuntsError, TransitionRefused } from '../errors';
 import { canPause, canResume, canUpdate, pauseIsNoop, statusOf } from './status';
 import type { ContainerRecord, Store } from './store';
 
@@ -9,11 +9,22 @@ export function managerOf(store: Store, rec: ContainerRecord): CgroupManager {
   return store.host.cgroups.manager(rec.cgroupPaths, rec.systemdUnit);
 }
 
+/**
+ * A rootless container whose user has no delegated cgroups got none at
+ * create: pause, resume and update cannot work, and say why (runc: "cannot
+ * toggle freezer: cgroups not configured for container").
+ */
+function needCgroups(rec: ContainerRecord, what: string): void {
+  if (Object.keys(rec.cgroupPaths).length === 0 && !rec.systemdUnit)
+    throw new RuntsError(`${what}: cgroups not configured for container (a rootless container gets none when cgroups are not delegated to its user)`);
+}
+
 export function pause(store: Store, id: string): void {
   const rec = store.load(id);
   const s = statusOf(store, rec);
   if (!canPause(s)) throw new TransitionRefused('pause', id, s);
   if (pauseIsNoop(s)) return;
+  needCgroups(rec, 'cannot toggle freezer');
   managerOf(store, rec).freeze();
 }
 
@@ -21,6 +32,7 @@ export function resume(store: Store, id: string): void {
   const rec = store.load(id);
   const s = statusOf(store, rec);
   if (!canResume(s)) throw new TransitionRefused('resume', id, s);
+  needCgroups(rec, 'cannot toggle freezer');
   managerOf(store, rec).thaw();
 }
 
@@ -32,6 +44,7 @@ export function update(store: Store, id: string, r: Resources): void {
   const rec = store.load(id);
   const s = statusOf(store, rec);
   if (!canUpdate(s)) throw new TransitionRefused('update', id, s);
+  needCgroups(rec, 'cannot set limits');
   // memory.checkBeforeUpdate given at create holds for later updates too
   const check = r.memory?.checkBeforeUpdate ?? rec.config.linux?.resources?.memory?.checkBeforeUpdate;
   managerOf(store, rec).apply(check && r.memory ? { ...r, memory: { ...r.memory, checkBeforeUpdate: true } } : r, undefined);

@@ -20,3 +20,29 @@ export function readProcStat(pid: number): ProcStat | undefined {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { state: fields[0], startTime: fields[19], ppid: Number(fields[1]) };
 }
+
+/**
+ * The processes in the pid namespace `pid` is in, as host pids, when that
+ * namespace is not ours: what a rootless container without a cgroup holds
+ * (ps has no cgroup to ask). Only processes whose ns link we may read count:
+ * a rootless caller's own, which the container's all are.
+ */
+export function pidsInNamespaceOf(pid: number): number[] {
+  let target: string;
+  try {
+    target = fs.readlinkSync(`/proc/${pid}/ns/pid`);
+    if (target === fs.readlinkSync('/proc/self/ns/pid')) return readProcStat(pid) ? [pid] : [];
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${d}/ns/pid`) === target) out.push(Number(d));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return out.sort((a, b) => a - b);
+}

@@ -6,7 +6,7 @@
 // Everything is removed at the end, on failure too: the user, its subordinate
 // ids (the files are restored as they were), its processes (by pid), its files.
 import t from 'tap';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -185,6 +185,16 @@ for (const [name, rt, stateDir] of runtimes) {
     t.equal(ex.stdout, '0\nexec-ok\n');
     const list = asUser(rt, ['list', '-q']);
     t.equal(list.stdout.trim(), id, 'listed under the XDG root');
+    t.match(asUser(rt, ['list']).stdout, new RegExp(`\\s${userName}\\n$`), 'the OWNER column names the user');
+    if (name === 'runts') {
+      // no cgroup to ask: the container's pid namespace says what it holds (runc 1.1.5: "lstat : no such file or directory")
+      const ps = asUser(rt, ['ps', '-f', 'json', id]);
+      t.equal(ps.code, 0, ps.stderr);
+      t.same(JSON.parse(ps.stdout), [st.pid], 'ps lists the init');
+      const pause = asUser(rt, ['pause', id]);
+      t.equal(pause.code, 1);
+      t.match(errorMessage(pause.stderr), /^cannot toggle freezer: cgroups not configured for container \(a rootless container gets none when cgroups are not delegated to its user\)$/);
+    }
     t.equal(asUser(rt, ['kill', id, 'KILL']).code, 0);
     let del = asUser(rt, ['delete', id]);
     for (let i = 0; del.code !== 0 && i < 50; i++) del = asUser(rt, ['delete', id]); // until the kill is seen
@@ -248,6 +258,36 @@ for (const [name, rt, stateDir] of runtimes) {
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /Permission denied/, 'mkdir got the errno of the filter');
     t.equal(fs.readFileSync(out, 'utf8').trim(), String(uid), 'the hook ran as the user');
+  });
+}
+
+for (const [name, rt, stateDir] of runtimes) {
+  t.test(`${name}: a terminal through --console-socket`, async (t) => {
+    const sockDir = path.join(area, `${name}-sock`);
+    fs.mkdirSync(sockDir);
+    sh('chown', [`${uid}:${gid}`, sockDir]);
+    const sock = path.join(sockDir, 'console.sock');
+    const recv = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--clear-groups', '--', fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', path.join(TOP, 'spec', 'lib', 'recvtty.py'), sock, 'tty; id -u; exit\n', '8']);
+    let out = '';
+    recv.stdout.on('data', (d) => (out += d));
+    const done = new Promise((r) => recv.on('close', r));
+    for (let i = 0; i < 200 && !out.includes('listening'); i++) await new Promise((r) => setTimeout(r, 50));
+    const b = bundle(rt, (c) => {
+      c.process.terminal = true;
+      c.process.args = ['sh'];
+    });
+    const id = `${name}-tty`;
+    const cr = asUser(rt, ['create', '--console-socket', sock, '-b', b, id]);
+    t.equal(cr.code, 0, cr.stderr);
+    t.equal(asUser(rt, ['start', id]).code, 0);
+    await done;
+    t.match(out, /\/dev\/pts\/\d+/);
+    t.match(out, /^0\r?$/m, 'root inside, on the terminal');
+    let del = asUser(rt, ['delete', id]);
+    for (let i = 0; del.code !== 0 && i < 50; i++) del = asUser(rt, ['delete', '--force', id]);
+    t.equal(del.code, 0, del.stderr);
+    // the seccomp filter cache of an earlier test is the root's, not a container's
+    t.same(fs.readdirSync(path.join(xdg, stateDir)).filter((f) => f !== 'seccomp@cache'), [], 'no container state left');
   });
 }
 
