@@ -9,8 +9,8 @@
 #   golang-github-containers-common  podman's default seccomp profile
 #                    (/usr/share/containers/seccomp.json), loaded in tests
 #   podman conmon containerd uidmap  the real clients that spec/integration/podman.test.ts
-#                    (uidmap: newuidmap/newgidmap, also for spec/integration/rootless.test.ts)
-#                    and spec/integration/containerd.test.ts drive (ctr, containerd-shim-runc-v2)
+#                    and spec/integration/containerd.test.ts drive (ctr, containerd-shim-runc-v2);
+#                    uidmap's newuidmap/newgidmap also for spec/integration/rootless.test.ts
 set -eu
 pkgs="busybox-static runc golang-github-opencontainers-specs-dev jq libseccomp-dev golang-github-containers-common podman conmon containerd uidmap"
 missing=""
