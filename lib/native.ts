@@ -16,6 +16,7 @@ interface Addon {
   fifoWrite(path: string, data: Buffer): number;
   waitExit(pid: number, cb: (code: number, signal: number) => void): number;
   mkfifo(path: string, mode: number): number;
+  unmountDetached(path: string): number;
   setWinsize(fd: number, rows: number, cols: number): number;
   proxyPty(master: number, pid: number, copySize: boolean, cb: (err: number) => void): number;
   resizePty(master: number): number;
@@ -126,6 +127,11 @@ export function cloexecFrom(first: number): number {
 /** 0, or a negative errno */
 export function mkfifo(file: string, mode: number): number {
   return load().mkfifo(file, mode);
+}
+
+/** umount2(MNT_DETACH | UMOUNT_NOFOLLOW): 0, or a negative errno */
+export function unmountDetached(target: string): number {
+  return load().unmountDetached(target);
 }
 
 /** 0, or a negative errno */

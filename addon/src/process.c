@@ -2,6 +2,7 @@
  * without blocking the event loop (waitExit), and two small host calls the
  * CLI needs that node lacks (mkfifo, a pty's window size). */
 #include <errno.h>
+#include <sys/mount.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -240,6 +241,26 @@ static napi_value js_mkfifo(napi_env env, napi_callback_info info)
 	return make_int(env, 0);
 }
 
+/* unmountDetached(path) -> 0 or -errno: delete of a container without a
+ * mount namespace takes its mounts off the rootfs (lazily: a process of the
+ * host may still use one; never following a symlink put in its place) */
+static napi_value js_unmount_detached(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1, len = 0;
+	napi_value argv[1];
+	char path[4096];
+	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+	    napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len) != napi_ok) {
+		napi_throw_type_error(env, NULL, "unmountDetached(path)");
+		return NULL;
+	}
+	if (len >= sizeof(path) - 1)
+		return make_int(env, -ENAMETOOLONG);
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+		return make_int(env, -errno);
+	return make_int(env, 0);
+}
+
 /* fifoWrite(path, data) -> 0 or -errno (-ENXIO: nobody reads it). Opened
  * without waiting, written blocking: `start` gives the init the state for its
  * startContainer hooks, which may be more than the pipe holds. */
@@ -291,6 +312,7 @@ void process_register(napi_env env, napi_value exports)
 		{"fifoWrite", NULL, js_fifo_write, NULL, NULL, NULL, napi_default, NULL},
 		{"waitExit", NULL, js_wait_exit, NULL, NULL, NULL, napi_default, NULL},
 		{"mkfifo", NULL, js_mkfifo, NULL, NULL, NULL, napi_default, NULL},
+		{"unmountDetached", NULL, js_unmount_detached, NULL, NULL, NULL, napi_default, NULL},
 		{"setWinsize", NULL, js_set_winsize, NULL, NULL, NULL, napi_default, NULL},
 	};
 	napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);

@@ -182,10 +182,23 @@ static void finish_new_root(const struct plan_rootfs *r)
 		fail("remount rootfs read-only", "/", errno);
 }
 
+/* the mounts, device nodes and /dev links, in the plan's order */
+static void populate_rootfs(const struct plan *p, int rootfd)
+{
+	const struct plan_rootfs *r = &p->rootfs;
+	int i;
+	for (i = 0; i < r->nmounts; i++)
+		do_mount(rootfd, &r->mounts[i]);
+	for (i = 0; i < r->ndevices; i++)
+		make_device(rootfd, &r->devices[i], p->scratch, p->scratch_len);
+	for (i = 0; i < r->ndevlinks; i++)
+		make_link(rootfd, &r->devlinks[i], p->scratch, p->scratch_len);
+}
+
 void setup_rootfs(const struct plan *p)
 {
 	const struct plan_rootfs *r = &p->rootfs;
-	int rootfd, i;
+	int rootfd;
 
 	if (mount(NULL, "/", NULL, r->root_propagation, NULL) < 0)
 		fail("set propagation of /", "/", errno);
@@ -194,12 +207,7 @@ void setup_rootfs(const struct plan *p)
 	rootfd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		fail("open rootfs", r->path, errno);
-	for (i = 0; i < r->nmounts; i++)
-		do_mount(rootfd, &r->mounts[i]);
-	for (i = 0; i < r->ndevices; i++)
-		make_device(rootfd, &r->devices[i], p->scratch, p->scratch_len);
-	for (i = 0; i < r->ndevlinks; i++)
-		make_link(rootfd, &r->devlinks[i], p->scratch, p->scratch_len);
+	populate_rootfs(p, rootfd);
 	finish_rootfs(r, rootfd);
 	setup_console(p, rootfd);
 	remount_dev_readonly(rootfd);
@@ -213,15 +221,19 @@ void setup_rootfs(const struct plan *p)
 	finish_new_root(r);
 }
 
-/* no mount namespace: only the root changes (the plan has no mounts) */
+/* no mount namespace: the container shares the runtime's, so its mounts are
+ * made there, onto the rootfs (as runc does; delete unmounts them). No
+ * propagation of an existing mount changes and the root is only chrooted. */
 void chroot_without_mount_ns(const struct plan *p)
 {
 	const struct plan_rootfs *r = &p->rootfs;
 	int rootfd = open(r->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		fail("open rootfs", r->path, errno);
+	populate_rootfs(p, rootfd);
 	finish_rootfs(r, rootfd);
 	setup_console(p, rootfd);
+	remount_dev_readonly(rootfd);
 	close(rootfd);
 	wait_for_hooks(p);
 	if (chroot(r->path) < 0)

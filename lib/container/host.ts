@@ -23,6 +23,7 @@ import type { LaunchPlan } from '../plan/types';
 import type * as SeccompCache from '../seccomp/cache';
 import { timed } from '../timing';
 import type { SeccompPlan } from '../seccomp/plan';
+import { mountsUnder, readMountinfo, type HostMount } from './hostmounts';
 import { readProcStat, type ProcStat } from './proc';
 import { cgroupAccess, hostRootless, ownCgroupPaths, type CgroupAccess, type RootlessFacts } from '../rootless';
 import type { RootlessCaller } from '../plan/rootless-maps';
@@ -126,6 +127,11 @@ export interface Host {
   killAndWait(pid: number, startTime?: string): void;
   /** "dev:ino" of the pid namespace `pid` is in; undefined when it is gone */
   pidNamespaceOf?(pid: number): string | undefined;
+
+  /** the mounts of the runtime's namespace at dir or under it (hostmounts.ts) */
+  mountsUnder?(dir: string): HostMount[];
+  /** umount2(MNT_DETACH | UMOUNT_NOFOLLOW): 0 or -errno */
+  unmount?(target: string): number;
 
   // the exec fifo: create waits on it, start opens it
   mkfifo(file: string, mode: number): number;
@@ -409,6 +415,8 @@ const real: Host = {
       fs.closeSync(fd);
     }
   },
+  mountsUnder: (dir) => mountsUnder(readMountinfo(), dir),
+  unmount: (target) => native.unmountDetached(target),
   mkfifo(file, mode) {
     const rc = native.mkfifo(file, mode);
     if (rc < 0) return rc;

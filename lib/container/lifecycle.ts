@@ -19,6 +19,7 @@ import { startHookState, startStateMessage } from '../plan/hooks';
 import { errnoName } from '../native';
 import { NS_PROC_FILE, type LaunchPlan } from '../plan/types';
 import { faultPoint } from './fault';
+import { mountsMade, type HostMount } from './hostmounts';
 import { sortCgroupProcesses, type ForeignProcess, type OwnershipFacts } from './ownership';
 import { checkConsole, launch, socketPath, writePidFile } from './spawn';
 import { canKill, canStart, deletesWithoutForce, deleteThaws, isStopped, killAllOfStoppedSucceeds, killThaws, statusOf } from './status';
@@ -291,6 +292,28 @@ function record(store: Store, b: Bundle, o: CreateOptions, pid: number, placemen
   };
 }
 
+/** no mount namespace in linux.namespaces: the container's mounts are the runtime's namespace's */
+function sharesMountNamespace(spec: Spec): boolean {
+  return !(spec.linux?.namespaces ?? []).some((n) => n.type === 'mount');
+}
+
+function realRootfs(store: Store, b: Bundle): string {
+  return store.host.realpath(b.rootfs) ?? b.rootfs;
+}
+
+/**
+ * The mounts create made in the host's namespace (no mount namespace),
+ * deepest first; each only while the same mount is still at its place.
+ */
+function unmountAll(store: Store, made: HostMount[], warn: (m: string) => void): void {
+  for (const m of made) {
+    const here = store.host.mountsUnder?.(m.path) ?? [];
+    if (!here.some((h) => h.id === m.id && h.path === m.path)) continue;
+    const rc = store.host.unmount?.(m.path) ?? 0;
+    if (rc < 0) warn(`unmount ${m.path}: ${errnoText({ code: errnoName(-rc) })}`);
+  }
+}
+
 export function create(store: Store, o: CreateOptions): Created {
   const b = openBundle(store, o);
   // before the cgroups take linux.devices: what the addon cannot carry names its field
@@ -303,6 +326,8 @@ export function create(store: Store, o: CreateOptions): Created {
   faultPoint('create:locked', store.root);
   let placement: Placement | undefined;
   let pid = 0;
+  /** without a mount namespace: the host's mounts under the rootfs before the init made its own */
+  const mountsBefore = sharesMountNamespace(b.spec) ? store.host.mountsUnder?.(realRootfs(store, b)) : undefined;
   /** the systemd unit, once systemd made it */
   let unitStarted: string | undefined;
   try {
@@ -353,6 +378,7 @@ export function create(store: Store, o: CreateOptions): Created {
     o.debug?.('init: closing the pipe to signal completion: the init reported ready and waits on the exec fifo');
     for (const [hostName, dev] of Object.entries(b.spec.linux?.netDevices ?? {})) store.host.moveNetDevice(hostName, dev.name ?? hostName, pid);
     const rec = record(store, b, o, pid, placement!, foreign);
+    if (mountsBefore) rec.hostMounts = mountsMade(mountsBefore, store.host.mountsUnder?.(realRootfs(store, b)) ?? []);
     if (unitStarted) rec.systemdUnit = unitStarted;
     store.write(rec);
     faultPoint('create:recorded', store.root);
@@ -361,6 +387,7 @@ export function create(store: Store, o: CreateOptions): Created {
   } catch (e) {
     // nothing of a failed create stays behind: process, cgroups, state dir
     if (pid > 0) store.host.killAndWait(pid);
+    if (mountsBefore) unmountAll(store, mountsMade(mountsBefore, store.host.mountsUnder?.(realRootfs(store, b)) ?? []), o.warn);
     if (unitStarted) {
       try {
         store.host.cgroups.stopUnit(unitStarted, o.warn);
@@ -471,6 +498,7 @@ export function remove(store: Store, id: string, force: boolean, warn: (m: strin
   if (rec.systemdUnit) store.host.cgroups.stopUnit(rec.systemdUnit, warn);
   else store.host.cgroups.removeSub(rec.cgroupPaths);
   store.host.cgroups.remove(rec.createdCgroups);
+  if (Array.isArray(rec.hostMounts)) unmountAll(store, rec.hostMounts, warn);
   faultPoint('delete:cgroups-removed', store.root);
   store.release(id);
   store.host.runHooksLogged('poststop', rec.config.hooks?.poststop, hookState(rec.config, id, rec.bundle, 'stopped'), warn);

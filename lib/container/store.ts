@@ -6,6 +6,7 @@ import { OCI_VERSION } from '../config/default-spec';
 import type { Spec } from '../config/types';
 import { ContainerExists, ContainerNotFound, DamagedState, InvalidId } from '../errors';
 import { realHost, type Host } from './host';
+import type { HostMount } from './hostmounts';
 import type { ForeignProcess } from './ownership';
 import type { Status } from './status';
 
@@ -32,6 +33,8 @@ export interface ContainerRecord {
   noNewKeyring?: boolean;
   /** "dev:ino" of the init's pid namespace: delete kills only processes in it */
   pidNamespace?: string;
+  /** without a mount namespace: the mounts create made in the host's namespace, deepest first (delete removes them) */
+  hostMounts?: HostMount[];
   /** processes create found in the cgroup already: kill --all and delete spare them */
   foreignProcesses?: ForeignProcess[];
   config: Spec;

@@ -247,13 +247,14 @@ function propagation(prop: string): { rootPropagation: number; rootfsPropagation
 }
 
 /** linux.devices and the default devices (with their /dev links), unless /dev is bound from elsewhere */
-function planDevices(spec: Spec, mountNs: boolean, userNs: boolean): { devices: PlanDevice[]; devLinks: PlanDeviceLink[] } {
+function planDevices(spec: Spec, userNs: boolean): { devices: PlanDevice[]; devLinks: PlanDeviceLink[] } {
   const linux = spec.linux ?? {};
   const destinations = new Set((spec.mounts ?? []).map((m) => path.posix.normalize(m.destination)));
   const devBound = destinations.has('/dev') && (spec.mounts ?? []).some((m) => m.destination === '/dev' && m.type === 'bind');
   const devices: PlanDevice[] = [];
   const devLinks: PlanDeviceLink[] = [];
-  if (mountNs && !devBound) {
+  // without a mount namespace too, as runc: the container shares the runtime's
+  if (!devBound) {
     const seen = new Set<string>();
     for (const [i, d] of (linux.devices ?? []).entries()) {
       if (!path.posix.normalize(d.path).startsWith('/dev/'))
@@ -307,8 +308,6 @@ function checkNamespaceNeeds(spec: Spec, newUser: boolean, has: (t: keyof typeof
     throw new PlanError('/hostname: setting the hostname needs a uts namespace in /linux/namespaces');
   if ((spec.domainname ?? '') !== '' && !has('uts'))
     throw new PlanError('/domainname: setting the domainname needs a uts namespace in /linux/namespaces');
-  if (!mountNs && (spec.mounts ?? []).length)
-    throw new PlanError('/mounts: mounts need a mount namespace in /linux/namespaces');
 }
 
 /**
@@ -386,7 +385,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
     openBindSources: userNs && mountNs && input.rootless === undefined,
   });
 
-  const { devices, devLinks } = planDevices(spec, mountNs, userNs || input.inUserNamespace === true);
+  const { devices, devLinks } = planDevices(spec, userNs || input.inUserNamespace === true);
 
   const { rootPropagation, rootfsPropagation } = propagation(linux.rootfsPropagation ?? '');
 

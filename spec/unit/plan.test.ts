@@ -79,11 +79,20 @@ t.test("inside someone else's user namespace (rootless podman): devices are boun
   t.equal(p.namespaces.cloneFlags & NS_FLAGS.user, 0, 'no new user namespace is asked for');
 });
 
-t.test('hostname and mounts need their namespaces', async (t) => {
+t.test('hostname needs its namespace; without a mount namespace mounts are made in the runtime\'s (as runc), masked paths refused', async (t) => {
   const noUts = spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'uts')));
   t.throws(() => buildPlan(input(noUts)), /\/hostname: .*uts namespace/);
   const noMnt = spec((s) => (s.linux.namespaces = s.linux.namespaces.filter((n: any) => n.type !== 'mount')));
-  t.throws(() => buildPlan(input(noMnt)), /\/mounts: .*mount namespace/);
+  t.throws(() => buildPlan(input(noMnt)), /\/linux\/maskedPaths: .*mount namespace/);
+  delete noMnt.linux!.maskedPaths;
+  delete noMnt.linux!.readonlyPaths;
+  const p = buildPlan(input(noMnt));
+  const planned = new Set(p.rootfs!.mounts.map((m) => m.destination));
+  t.ok(
+    noMnt.mounts!.filter((m) => m.type !== 'cgroup').every((m) => planned.has(m.destination)),
+    'every mount is planned',
+  );
+  t.ok(p.rootfs!.devices.some((d) => d.path === '/dev/null'), "and runc's default devices");
 });
 
 t.test('mount options become flags, propagation and data', async (t) => {
