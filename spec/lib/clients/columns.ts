@@ -57,16 +57,18 @@ export function matches(obs: Observed, exp: Expected): boolean {
 
 export class Table {
   private rows = new Map<string, Partial<Record<Runtime, string>>>();
-  set(scenario: string, rt: Runtime, cell: string): void {
+  /** `seconds`: how long the scenario took with that runtime (shown next to the result) */
+  set(scenario: string, rt: Runtime, cell: string, seconds?: number): void {
     const r = this.rows.get(scenario) ?? {};
-    r[rt] = cell;
+    r[rt] = seconds === undefined ? cell : `${cell} ${seconds.toFixed(1)}s`;
     this.rows.set(scenario, r);
   }
   render(client: string): string {
     const w = Math.max(8, ...[...this.rows.keys()].map((k) => k.length));
-    const lines = [`${client.padEnd(w)}  runc   runts`, `${'-'.repeat(w)}  -----  -----`];
-    for (const [k, r] of this.rows) lines.push(`${k.padEnd(w)}  ${(r.runc ?? '-').padEnd(5)}  ${r.runts ?? '-'}`);
-    if ([...this.rows.values()].some((r) => Object.values(r).includes('FAIL*'))) lines.push('FAIL* = a known runts bug, a tap todo');
+    const c = Math.max(5, ...[...this.rows.values()].map((r) => (r.runc ?? '').length));
+    const lines = [`${client.padEnd(w)}  ${'runc'.padEnd(c)}  runts`, `${'-'.repeat(w)}  ${'-'.repeat(c)}  -----`];
+    for (const [k, r] of this.rows) lines.push(`${k.padEnd(w)}  ${(r.runc ?? '-').padEnd(c)}  ${r.runts ?? '-'}`);
+    if ([...this.rows.values()].some((r) => Object.values(r).some((v) => v.startsWith('FAIL*')))) lines.push('FAIL* = a known runts bug, a tap todo');
     return lines.join('\n');
   }
 }
@@ -94,6 +96,7 @@ export function scenario(
     for (const rt of RUNTIMES) {
       await t.test(rt, async (t: any) => {
         const from = argvOffset(logDir());
+        const t0 = process.hrtime.bigint();
         let obs: Observed;
         try {
           obs = await run(rt);
@@ -103,7 +106,7 @@ export function scenario(
         const exp = typeof expected === 'function' ? expected(rt) : expected;
         const ok = matches(obs, exp);
         const todo = knownBug?.[rt];
-        table.set(name, rt, ok ? 'ok' : todo ? 'FAIL*' : 'FAIL');
+        table.set(name, rt, ok ? 'ok' : todo ? 'FAIL*' : 'FAIL', Number(process.hrtime.bigint() - t0) / 1e9);
         t.ok(ok, `${rt}: ${name}`, todo && !ok ? { todo } : {});
         if (!ok) t.comment(`${rt} found: ${JSON.stringify(obs)}\nwanted: ${JSON.stringify(exp, (_k, v) => (v instanceof RegExp ? String(v) : v))}\n${rt} was called as:\n${argvSince(logDir(), from)}`);
       });

@@ -48,11 +48,12 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
     );
   }
 
-  async start(): Promise<void> {
+  /** `ms`: how long the daemon may take to answer (an emulated VM needs more) */
+  async start(ms = 20000): Promise<void> {
     const log = fs.openSync(path.join(this.dir, 'containerd.log'), 'w');
     this.daemon = spawn(CONTAINERD!, ['--config', path.join(this.dir, 'config.toml')], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
-    const end = Date.now() + 20000;
+    const end = Date.now() + ms;
     while (Date.now() < end) {
       if (fs.existsSync(this.socket) && this.ctr(['version']).code === 0) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -94,11 +95,11 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.a
     return this.ctr(['run', ...args, ...flags, '--config', file, id]);
   }
 
-  importImage(): void {
+  importImage(timeout?: number): void {
     const work = path.join(this.dir, 'image');
     fs.mkdirSync(work);
     const tar = ociArchive(work, IMAGE);
-    const r = this.ctr(['image', 'import', '--snapshotter', 'native', tar]);
+    const r = this.ctr(['image', 'import', '--snapshotter', 'native', tar], { timeout });
     if (r.code !== 0) throw new Error(`ctr image import: ${r.stderr}`);
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -128,7 +128,6 @@ runc = ["${w.runc}"]
   }
 }
 
-/** rmdir a cgroup directory and what podman/containerd made under it, in every hierarchy */
 /**
  * What a private client left: mounts under its directory (deepest first), its
  * cgroup tree in every hierarchy, the directory itself.
@@ -147,7 +146,8 @@ export function removePrivateState(dir: string, cgroupParent: string): void {
 }
 
 export function removeCgroupTree(rel: string): void {
-  for (const h of fs.readdirSync('/sys/fs/cgroup')) {
+  // '' is the unified hierarchy of a pure v2 host (/sys/fs/cgroup itself)
+  for (const h of ['', ...fs.readdirSync('/sys/fs/cgroup')]) {
     const top = path.join('/sys/fs/cgroup', h, rel);
     const walk = (d: string): void => {
       let entries: fs.Dirent[];
