@@ -22,8 +22,9 @@ function outBundle(s: Sandbox, edit: (c: Json) => void): { b: string; out: strin
     },
     { copyRootfs: true },
   );
+  // other tests leave mount points in the shared rootfs, which the copy has
   const out = path.join(b, 'rootfs', 'out');
-  fs.mkdirSync(out);
+  fs.mkdirSync(out, { recursive: true });
   fs.chmodSync(out, 0o777);
   return { b, out };
 }
