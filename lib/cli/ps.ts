@@ -6,7 +6,7 @@ import { RuntsError } from '../errors';
 import type { Command } from './command';
 import { managerOf } from '../container/pause';
 import { Store } from '../container/store';
-import { pidsInNamespaceOf } from '../container/proc';
+import { pidsWithoutCgroup } from '../container/lifecycle';
 
 export const command: Command = {
   name: 'ps',
@@ -21,7 +21,7 @@ export const command: Command = {
     const store = new Store(g.root);
     const rec = store.load(args[0]);
     // rootless without delegated cgroups the container has none: its pid namespace says what it holds
-    const pids = Object.keys(rec.cgroupPaths).length ? managerOf(store, rec).pids() : pidsInNamespaceOf(rec.pid);
+    const pids = pidsWithoutCgroup(store, rec) ?? managerOf(store, rec).pids();
     const format = str(flags, 'format') ?? 'table';
     if (format === 'json') {
       process.stdout.write(JSON.stringify(pids) + '\n');

@@ -24,7 +24,7 @@ import type * as SeccompCache from '../seccomp/cache';
 import { timed } from '../timing';
 import type { SeccompPlan } from '../seccomp/plan';
 import { mountsUnder, readMountinfo, type HostMount } from './hostmounts';
-import { readProcStat, type ProcStat } from './proc';
+import { pidsInNamespaceOf, readProcStat, type ProcStat } from './proc';
 import { cgroupAccess, hostRootless, ownCgroupPaths, type CgroupAccess, type RootlessFacts } from '../rootless';
 import type { RootlessCaller } from '../plan/rootless-maps';
 
@@ -119,6 +119,8 @@ export interface Host {
   /** filters built once and kept under the state root */
   prebuildSeccomp(root: string, plan: SeccompPlan): void;
   procStat(pid: number): ProcStat | undefined;
+  /** the processes in the pid namespace of `pid` (lib/container/proc.ts), for a container without a cgroup */
+  pidsInNamespaceOf?(pid: number): number[];
   /** /proc/<pid>/setgroups says "deny": a process joining its user namespace cannot setgroups */
   setgroupsDenied?(pid: number): boolean;
   /** sig through a pidfd; with startTime only if pid is still that process. false: no such process */
@@ -342,6 +344,7 @@ const real: Host = {
       newgidmap: findTool('newgidmap'),
     };
   },
+  pidsInNamespaceOf: (pid) => pidsInNamespaceOf(pid),
   setgroupsDenied(pid) {
     try {
       return fs.readFileSync(`/proc/${pid}/setgroups`, 'utf8').trim() === 'deny';

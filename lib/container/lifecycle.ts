@@ -453,9 +453,20 @@ function ownershipHost(store: Store): Pick<OwnershipFacts, 'procStat' | 'pidName
   return { procStat: (pid) => store.host.procStat(pid), pidNamespaceOf: store.host.pidNamespaceOf?.bind(store.host) };
 }
 
+/**
+ * A rootless container that got no cgroup (not delegated) is known by its pid
+ * namespace instead: the processes in the namespace of its init, while that
+ * init is still the process create started (a recycled pid names no one).
+ */
+export function pidsWithoutCgroup(store: Store, rec: ContainerRecord): number[] | undefined {
+  if (Object.keys(rec.cgroupPaths).length || rec.systemdUnit) return undefined;
+  if (store.host.procStat(rec.pid)?.startTime !== rec.pidStartTime) return [];
+  return store.host.pidsInNamespaceOf?.(rec.pid) ?? [rec.pid];
+}
+
 /** the processes in the container's cgroup, the container's own apart from the others' */
 function containerProcesses(store: Store, rec: ContainerRecord): ReturnType<typeof sortCgroupProcesses> {
-  return sortCgroupProcesses(store.host.cgroups.pids(rec.cgroupPaths), {
+  return sortCgroupProcesses(pidsWithoutCgroup(store, rec) ?? store.host.cgroups.pids(rec.cgroupPaths), {
     ...ownershipHost(store),
     foreign: Array.isArray(rec.foreignProcesses) ? rec.foreignProcesses : [],
     initStartTime: rec.pidStartTime,

@@ -102,7 +102,10 @@ const rootfs = path.join(area, 'rootfs');
 fs.cpSync(ROOTFS, rootfs, { recursive: true, verbatimSymlinks: true });
 const xdg = path.join(area, 'xdg');
 fs.mkdirSync(xdg, { mode: 0o700 });
-for (const p of [rootfs, xdg]) sh('chown', ['-R', `${uid}:${gid}`, p]);
+/** a directory the user may write (pid files) */
+const scratch = path.join(area, 'scratch');
+fs.mkdirSync(scratch);
+for (const p of [rootfs, xdg, scratch]) sh('chown', ['-R', `${uid}:${gid}`, p]);
 
 interface Res {
   code: number;
@@ -194,6 +197,31 @@ for (const [name, rt, stateDir] of runtimes) {
       const pause = asUser(rt, ['pause', id]);
       t.equal(pause.code, 1);
       t.match(errorMessage(pause.stderr), /^cannot toggle freezer: cgroups not configured for container \(a rootless container gets none when cgroups are not delegated to its user\)$/);
+    }
+    // a second process, then kill --all: with no cgroup runts finds them by the pid namespace
+    const pidFile = path.join(scratch, `${name}-exec.pid`);
+    const bg = asUser(rt, ['exec', '-d', '--pid-file', pidFile, id, 'sleep', '1000']);
+    t.equal(bg.code, 0, bg.stderr);
+    const second = Number(fs.readFileSync(pidFile, 'utf8'));
+    t.equal(hostUid(second), uid, 'the exec\'d process is the user outside too');
+    // TERM: the init (pid 1 of its namespace, no handler) ignores it, the exec'd sleep dies of it
+    const ka = asUser(rt, ['kill', '--all', id, 'TERM']);
+    if (name === 'runts') {
+      t.equal(ka.code, 0, ka.stderr);
+      let gone = false;
+      for (let i = 0; i < 200 && !gone; i++) {
+        try {
+          gone = /^State:\s+Z/m.test(fs.readFileSync(`/proc/${second}/status`, 'utf8'));
+        } catch {
+          gone = true;
+        }
+        if (!gone) await new Promise((r) => setTimeout(r, 25));
+      }
+      t.ok(gone, "kill --all reached the exec'd process");
+    } else {
+      // runc 1.1.5 asks the cgroup it does not have
+      t.equal(ka.code, 1);
+      t.match(errorMessage(ka.stderr.split('\n').filter((l) => l.includes('level=error')).join('\n')), /^lstat : no such file or directory$/);
     }
     t.equal(asUser(rt, ['kill', id, 'KILL']).code, 0);
     let del = asUser(rt, ['delete', id]);

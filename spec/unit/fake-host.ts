@@ -147,6 +147,8 @@ export class FakeHost implements Host {
   }
 
   rootlessCaller = (): undefined => undefined;
+  /** the processes of a pid namespace; unset: the host seam's fallback (the init alone) */
+  pidsInNamespaceOf?: (pid: number) => number[];
   realpath = (p: string): string | undefined => p;
   isDirectory = (): boolean => true;
   readPasswd = (): string | undefined => undefined;
