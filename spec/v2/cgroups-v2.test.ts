@@ -158,6 +158,38 @@ for (const driver of DRIVERS) {
     t.same(leftovers(box, b), [], 'no cgroup, no unit (not even a failed one)');
   });
 
+  // the fields the first test leaves out: io (weight, throttles on the first
+  // virtio disk), cpu burst and idle, hugetlb; and the v1-only memory fields,
+  // which runc ignores on v2 (so does runts: the create must not fail)
+  const disk = ['vda', 'sda', 'nvme0n1'].map((d) => `/sys/block/${d}/dev`).find((f) => fs.existsSync(f));
+  t.test(`${driver}: io, cpu burst and idle, hugetlb in the files${driver === 'systemd' ? ' and IOWeight in the unit' : ''}; v1-only memory fields ignored`, { skip: !disk && 'no block device' }, async (t) => {
+    const [major, minor] = fs.readFileSync(disk!, 'utf8').trim().split(':').map(Number);
+    const box = new Box(t, driver);
+    const b = box.bundle((c) => {
+      c.process.args = ['sleep', '300'];
+      c.linux.resources.memory = { limit: 64 << 20, swappiness: 10, kernel: 32 << 20, kernelTCP: 16 << 20, disableOOMKiller: false };
+      c.linux.resources.cpu = { quota: 50000, period: 100000, burst: 1000, idle: 1 };
+      c.linux.resources.blockIO = {
+        weight: 500,
+        throttleReadBpsDevice: [{ major, minor, rate: 1 << 20 }],
+        throttleWriteIOPSDevice: [{ major, minor, rate: 100 }],
+      };
+      c.linux.resources.hugepageLimits = [{ pageSize: '2MB', limit: 2 << 21 }];
+    });
+    const r = box.run(['create', '-b', b, 'more'], { detached: true });
+    t.equal(r.code, 0, r.stderr);
+    const f = (x: string): string => box.file(b, x);
+    t.equal(f('io.weight'), 'default 4950', "runc's blkio weight -> io.weight");
+    t.equal(f('io.max'), `${major}:${minor} rbps=1048576 wbps=max riops=max wiops=100`);
+    t.equal(f('cpu.max.burst'), '1000');
+    t.equal(f('cpu.idle'), '1');
+    t.equal(f('hugetlb.2MB.max'), String(2 << 21));
+    t.equal(f('memory.max'), String(64 << 20));
+    if (driver === 'systemd') t.equal(show(box.unit, ['IOWeight']).IOWeight, '4950');
+    t.equal(box.run(['delete', '--force', 'more']).code, 0);
+    t.same(leftovers(box, b), []);
+  });
+
   t.test(`${driver}: OOM kill reported by events; pause and resume`, async (t) => {
     const box = new Box(t, driver);
     const b = box.bundle((c) => {
