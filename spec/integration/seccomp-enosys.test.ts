@@ -20,8 +20,11 @@ const EPERM = -1;
 const EXDEV = -18;
 const ENOSYS = -38;
 
-/** what the raw-syscalls program and runts' init need, nothing newer than rseq (334) */
-const ALLOW = ['execve', 'brk', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'prlimit64', 'mprotect', 'mmap',
+/**
+ * what the raw-syscalls program, runts' init and its sealed exec helper need
+ * (prctl: the helper's non-dumpable), nothing newer than rseq (334)
+ */
+const ALLOW = ['execve', 'execveat', 'prctl', 'brk', 'arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'prlimit64', 'mprotect', 'mmap',
   'munmap', 'uname', 'newfstatat', 'fstat', 'readlink', 'getrandom', 'write', 'writev', 'exit', 'exit_group', 'read', 'close',
   'poll', 'sendto', 'sendmsg', 'ioctl', 'fcntl', 'rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn'];
 
