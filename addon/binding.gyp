@@ -16,6 +16,7 @@
         "src/stage1.c",
         "src/init.c",
         "src/hooks.c",
+        "src/lsm.c",
         "src/child_sync.c",
         "src/util.c",
         "src/paths.c",

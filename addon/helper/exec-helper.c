@@ -26,6 +26,18 @@
  * marker is not a security boundary: whoever can start the helper by hand can
  * start the program it would start.
  *
+ * With an exec label (process.apparmorProfile) the helper writes it to the
+ * attr file under the container's procfs root fd (opened and checked by the
+ * init, addon/src/lsm.c) after the fifo wait, closes that fd and execs: the
+ * LSM's exec attribute applies at the next execve, so it must be written
+ * after the helper's own start, and by the helper itself (the kernel takes
+ * an attr write only with the opener's credentials, which an execve
+ * replaces). The file is reached with openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS: a mount over it cannot redirect
+ * the write (CVE-2025-52881). Any failure stops here, exit 127: the program
+ * never runs without the profile asked for. Only then are openat2, write and
+ * close made too.
+ *
  * Freestanding (no libc, no start files, nothing to link): its own _start and
  * raw system calls: prctl, sendto and close on the sync socket, poll (ppoll on
  * arm64), read and close on the fifo, execve, write and exit_group. They are
@@ -33,6 +45,8 @@
  * helper waited on the fifo, plus prctl; none allocates (no brk, mmap,
  * arch_prctl), so a profile that denies those does not stop the helper. */
 #include "exec-helper.h"
+
+#define NR_OPENAT2 437 /* the same number on every architecture */
 
 #if defined(__x86_64__)
 #define NR_READ 0
@@ -95,6 +109,16 @@ static long sys3(long n, long a, long b, long c)
 #define POLLIN_ 1
 #define MSG_NOSIGNAL_ 0x4000
 
+/* <linux/openat2.h> and <fcntl.h>, without headers: the same on x86_64 and aarch64 */
+struct open_how_raw {
+	unsigned long long flags, mode, resolve;
+};
+#define O_WRONLY_RAW 01
+#define O_CLOEXEC_RAW 02000000
+#define RESOLVE_NO_XDEV_RAW 0x01
+#define RESOLVE_NO_MAGICLINKS_RAW 0x02
+#define RESOLVE_BENEATH_RAW 0x08
+
 static unsigned long len(const char *s)
 {
 	unsigned long n = 0;
@@ -128,7 +152,10 @@ static const char *errno_words(long e)
 	case 9: return "bad file descriptor";
 	case 12: return "cannot allocate memory";
 	case 13: return "permission denied";
+	case 18: return "invalid cross-device link";
+	case 22: return "invalid argument";
 	case 26: return "text file busy";
+	case 38: return "function not implemented";
 	case 40: return "too many levels of symbolic links";
 	}
 	do {
@@ -189,6 +216,36 @@ static void wait_for_start(long fifo)
 	(void)sys3(NR_CLOSE, fifo, 0, 0);
 }
 
+static void __attribute__((noreturn)) label_failed(const char *attr, long rc)
+{
+	say("runts: apply the exec label (/proc/");
+	say(attr);
+	say("): ");
+	say(errno_words(-rc));
+	say("\n");
+	quit(127);
+}
+
+/* the label (process.apparmorProfile's "exec <profile>"), to the attr file
+ * under the container's procfs root, in one write (as the kernel takes it) */
+static void write_label(long procfd, const char *attr, const char *label)
+{
+	struct open_how_raw how = { O_WRONLY_RAW | O_CLOEXEC_RAW, 0,
+				    RESOLVE_BENEATH_RAW | RESOLVE_NO_XDEV_RAW | RESOLVE_NO_MAGICLINKS_RAW };
+	long fd, rc, n = (long)len(label);
+	fd = sys6(NR_OPENAT2, procfd, (long)attr, (long)&how, (long)sizeof(how), 0, 0);
+	if (fd < 0)
+		label_failed(attr, fd);
+	rc = sys3(NR_WRITE, fd, (long)label, n);
+	if (rc != n)
+		label_failed(attr, rc < 0 ? rc : -5);
+	(void)sys3(NR_CLOSE, fd, 0, 0);
+	/* the container's program must not inherit it */
+	rc = sys3(NR_CLOSE, procfd, 0, 0);
+	if (rc < 0)
+		label_failed(attr, rc);
+}
+
 void __attribute__((noreturn, used)) helper_main(long *sp);
 
 void helper_main(long *sp)
@@ -199,7 +256,7 @@ void helper_main(long *sp)
 	const char *marker = SEALED_EXEC_MARKER;
 	const char running = (char)SEALED_EXEC_RUNNING;
 	unsigned long i;
-	long rc, sync, fifo, nenv, k;
+	long rc, sync, fifo, nenv, k, label_fd;
 	const char *path;
 
 	if (argc != SEALED_EXEC_ARGC)
@@ -212,7 +269,8 @@ void helper_main(long *sp)
 	sync = parse_num(argv[SEALED_EXEC_ARG_SYNC]);
 	fifo = parse_num(argv[SEALED_EXEC_ARG_FIFO]);
 	nenv = parse_num(argv[SEALED_EXEC_ARG_NENV]);
-	if (sync < -1 || fifo < -1 || nenv < 0)
+	label_fd = parse_num(argv[SEALED_EXEC_ARG_LABEL_FD]);
+	if (sync < -1 || fifo < -1 || nenv < 0 || label_fd < -1)
 		goto refuse;
 	/* envp: n entries, the path, at least argv[0] */
 	for (k = 0; k <= nenv + 1; k++)
@@ -235,6 +293,8 @@ void helper_main(long *sp)
 	}
 	if (fifo >= 0)
 		wait_for_start(fifo);
+	if (label_fd >= 0)
+		write_label(label_fd, argv[SEALED_EXEC_ARG_LABEL_ATTR], argv[SEALED_EXEC_ARG_LABEL]);
 	rc = sys3(NR_EXECVE, (long)path, (long)(envp + nenv + 1), (long)envp);
 	/* checked at create (the init's find_executable), so this is a race or
 	 * an exec format error: say which, in runc's words, and exit 127 as the

@@ -7,7 +7,8 @@
  * file name or shebang line means it by accident */
 #define SEALED_EXEC_MARKER "\001runts-sealed-exec"
 
-/* the helper's argv: [marker, sync fd or "-", fifo fd or "-", n]; its envp: the
+/* the helper's argv: [marker, sync fd or "-", fifo fd or "-", n, label fd,
+ * attr, label (each "-" for none)]; its envp: the
  * container process's n environment entries, then its path and its argv.
  * The program's arguments are not in the helper's argv, so the cmdline of a
  * created container's init (world-readable in /proc) shows none of them;
@@ -15,7 +16,13 @@
 #define SEALED_EXEC_ARG_SYNC 1
 #define SEALED_EXEC_ARG_FIFO 2
 #define SEALED_EXEC_ARG_NENV 3
-#define SEALED_EXEC_ARGC 4
+/* an LSM exec label to write just before the program's execve (AppArmor's
+ * "exec <profile>", addon/src/lsm.c), or "-" in all three: the container's
+ * procfs root fd, the attr file under it, the label */
+#define SEALED_EXEC_ARG_LABEL_FD 4
+#define SEALED_EXEC_ARG_LABEL_ATTR 5
+#define SEALED_EXEC_ARG_LABEL 6
+#define SEALED_EXEC_ARGC 7
 
 /* the one-byte record the helper sends on the sync socket once it runs (and,
  * for a create, is non-dumpable and about to wait on the exec fifo): the

@@ -63,6 +63,10 @@ void set_umask_and_cwd(const struct plan_process *pr, char *scratch);
 
 /* exec.c: the last steps: the executable, seccomp, the sealed exec helper */
 const char *find_executable(const struct plan_process *pr, char *buf);
+
+/* lsm.c: process.apparmorProfile, for the sealed exec helper to write */
+struct sealed_exec;
+void prepare_exec_label(const struct plan_process *pr, struct sealed_exec *se);
 void load_seccomp(const struct plan_process *pr);
 void wait_for_hooks(const struct plan *p);
 struct sealed_exec;
@@ -73,6 +77,7 @@ void exec_container_process(const char *exe, const struct plan_process *pr, stru
 struct sealed_exec;
 int start_hooks_prepare(const struct plan *p, const struct sealed_exec *sealed);
 void run_start_hooks(const struct plan *p, int fifo, int via_proc);
+void start_hooks_label(const struct plan *p, const struct sealed_exec *sealed);
 
 /* init.c: stage 2, the container's init */
 void init_stage2(const struct plan *p) __attribute__((noreturn));

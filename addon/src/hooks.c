@@ -78,6 +78,16 @@ int start_hooks_prepare(const struct plan *p, const struct sealed_exec *sealed)
 	return 0;
 }
 
+/* after prepare_exec_label: each hook is started under the process's
+ * AppArmor profile too (runc's hooks are forked from its init after the
+ * attribute is written, and the kernel copies it to the child) */
+void start_hooks_label(const struct plan *p, const struct sealed_exec *sealed)
+{
+	int i;
+	for (i = 0; i < p->sync.nstart_hooks && i < PLAN_MAX_START_HOOKS; i++)
+		sealed_exec_copy_label(&g_hook_exec[i], sealed);
+}
+
 /* a line of the report, or the header of a failure, in one write */
 static void report(const char *text, size_t len)
 {
@@ -198,7 +208,7 @@ static void __attribute__((noreturn)) hook_child(const struct plan *p, int index
 		if (dup2(fds[i], i) < 0)
 			_exit(127);
 	for (fd = 3; fd < 3 + p->proc.preserve_fds; fd++)
-		if (fd != se->fd)
+		if (fd != se->fd && fd != se->label_procfd)
 			(void)close(fd);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;

@@ -85,6 +85,9 @@ void init_stage2(const struct plan *p)
 	if (pr->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail("set no_new_privs", "", errno);
 	exe = find_executable(pr, p->scratch);
+	/* as the process's user, which the helper's write will be made as */
+	prepare_exec_label(pr, &sealed);
+	start_hooks_label(p, &sealed);
 	set_final_affinity(pr);
 	/* from here on the runtime may exit: the init must outlive it */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)

@@ -109,6 +109,9 @@ static const struct rd_field process_fields[] = {
 	F_STRV_NOCOUNT(struct plan_process, "args", argv, 0),
 	F_STRV_NOCOUNT(struct plan_process, "env", envp, 0),
 	F_STR(struct plan_process, "searchPath", search_path, 0),
+	/* a proc attr write takes less than a page */
+	F_STR(struct plan_process, "execLabel", exec_label, 4095),
+	F_STR(struct plan_process, "execLabelAttr", exec_label_attr, 32),
 	/* fds 3..3+n-1; the idmap user namespaces sit above them */
 	F_INT(struct plan_process, "preserveFds", preserve_fds, 0, IDMAP_FD_BASE - 8),
 };

@@ -149,6 +149,10 @@ struct plan_process {
 	char **argv; /* NULL-terminated */
 	char **envp; /* NULL-terminated */
 	char *search_path;
+	/* "exec <profile>" for the helper to write to
+	 * /proc/thread-self/attr/<exec_label_attr>; "" for none (lsm.c) */
+	char *exec_label;
+	char *exec_label_attr;
 	int preserve_fds;
 	struct plan_attrs attrs;
 	/* linux.seccomp, built into BPF by the parent; insns NULL for none */

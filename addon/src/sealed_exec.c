@@ -94,6 +94,8 @@ static int map_arrays(struct sealed_exec *se, char *const argv[], char *const en
 	se->argv = NULL;
 	se->envp = NULL;
 	se->map_len = 0;
+	se->label_procfd = -1;
+	se->label = NULL;
 	while (argv[argc])
 		argc++;
 	while (envp && envp[nenv])
@@ -111,6 +113,9 @@ static int map_arrays(struct sealed_exec *se, char *const argv[], char *const en
 	se->argv[SEALED_EXEC_ARG_SYNC] = se->sync;
 	se->argv[SEALED_EXEC_ARG_FIFO] = se->fifo;
 	se->argv[SEALED_EXEC_ARG_NENV] = se->nenv_text;
+	se->argv[SEALED_EXEC_ARG_LABEL_FD] = (char *)"-";
+	se->argv[SEALED_EXEC_ARG_LABEL_ATTR] = (char *)"-";
+	se->argv[SEALED_EXEC_ARG_LABEL] = (char *)"-";
 	se->argv[SEALED_EXEC_ARGC] = NULL;
 	se->envp = se->argv + SEALED_EXEC_ARGC + 1;
 	for (i = 0; i < nenv; i++)
@@ -144,6 +149,55 @@ int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, ch
 {
 	se->fd = from->fd;
 	return map_arrays(se, argv, envp);
+}
+
+static size_t text_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+int sealed_exec_set_label(struct sealed_exec *se, int procfd, const char *attr, const char *label)
+{
+	static const char prefix[] = "thread-self/attr/";
+	size_t n = text_len(attr), i;
+	unsigned int v = (unsigned int)procfd;
+	char digits[12];
+	int k = 0;
+	if (sizeof(prefix) - 1 + n + 1 > sizeof(se->label_attr))
+		return -ENAMETOOLONG;
+	for (i = 0; i < sizeof(prefix) - 1; i++)
+		se->label_attr[i] = prefix[i];
+	for (i = 0; i <= n; i++)
+		se->label_attr[sizeof(prefix) - 1 + i] = attr[i];
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && k < 11);
+	for (i = 0; k > 0; i++)
+		se->label_procfd_text[i] = digits[--k];
+	se->label_procfd_text[i] = 0;
+	se->label_procfd = procfd;
+	se->label = label;
+	se->argv[SEALED_EXEC_ARG_LABEL_FD] = se->label_procfd_text;
+	se->argv[SEALED_EXEC_ARG_LABEL_ATTR] = se->label_attr;
+	se->argv[SEALED_EXEC_ARG_LABEL] = (char *)label;
+	return 0;
+}
+
+void sealed_exec_copy_label(struct sealed_exec *se, const struct sealed_exec *from)
+{
+	if (from->label_procfd < 0)
+		return;
+	memcpy(se->label_procfd_text, from->label_procfd_text, sizeof(se->label_procfd_text));
+	memcpy(se->label_attr, from->label_attr, sizeof(se->label_attr));
+	se->label_procfd = from->label_procfd;
+	se->label = from->label;
+	se->argv[SEALED_EXEC_ARG_LABEL_FD] = se->label_procfd_text;
+	se->argv[SEALED_EXEC_ARG_LABEL_ATTR] = se->label_attr;
+	se->argv[SEALED_EXEC_ARG_LABEL] = (char *)se->label;
 }
 
 /* prefix, then n in decimal ("-" for -1); buf holds 32 bytes */
@@ -184,6 +238,10 @@ int sealed_exec_run(struct sealed_exec *se, const char *path, int via_proc, int 
 	num_text(num, "", (long)se->nenv);
 	memcpy(se->nenv_text, num, sizeof(se->nenv_text));
 	num_text(procpath, "/proc/self/fd/", se->fd);
+	/* the label's /proc stays close-on-exec until now, so nothing the init
+	 * starts before (a hook) inherits it; only the helper does, and closes it */
+	if (se->label_procfd >= 0 && fcntl(se->label_procfd, F_SETFD, 0) < 0)
+		return -errno;
 	/* The memfd is close-on-exec: the helper (and so the container) never
 	 * has it. execveat of an O_CLOEXEC fd works for an ELF binary; only a
 	 * script would lose the fd its interpreter needs. */

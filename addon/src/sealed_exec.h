@@ -15,6 +15,12 @@ struct sealed_exec {
 	char sync[12];   /* the helper's numbers, in decimal */
 	char fifo[12];
 	char nenv_text[24];
+	/* an exec label for the helper to write (sealed_exec_set_label): the
+	 * container's /proc, close-on-exec but for the helper's execve; -1 for none */
+	int label_procfd;
+	const char *label; /* "exec <profile>" */
+	char label_procfd_text[12];
+	char label_attr[64]; /* under the procfs root: "thread-self/attr/..." */
 };
 
 /* In the child, before rlimits and any seccomp filter apply (it makes a
@@ -25,6 +31,16 @@ int sealed_exec_prepare(struct sealed_exec *se, char *const argv[], char *const 
 /* Another program through the same helper (a startContainer hook): its own
  * argv and envp, from's memfd; before seccomp and rlimits too. 0, or -errno. */
 int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, char *const argv[], char *const envp[]);
+
+/* The helper will write `label` to `attr` (relative to the procfs root
+ * `procfd`, checked by the caller) just before its execve of the program, and
+ * close procfd: addon/src/lsm.c. 0, or -ENAMETOOLONG. */
+int sealed_exec_set_label(struct sealed_exec *se, int procfd, const char *attr, const char *label);
+
+/* from's label (if any) for another program started through the helper: a
+ * startContainer hook runs under the process's AppArmor profile, as runc's
+ * hooks, forked after its init wrote the attribute, do */
+void sealed_exec_copy_label(struct sealed_exec *se, const struct sealed_exec *from);
 
 /* The child's last step: starts the helper, which reports on sync (an fd
  * without close-on-exec; -1 for none), waits on fifo (likewise; -1 for none:

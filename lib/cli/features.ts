@@ -28,8 +28,10 @@ export function features(): Record<string, unknown> {
       cgroup: { v1: true, v2: true, systemd: systemdDriverAvailable(), systemdUser: systemdDriverAvailable(true) && (require('../cgroups/systemd') as typeof import('../cgroups/systemd')).userInstanceReachable(), rdma: true },
       // probed: flags this kernel takes, architectures the linked libseccomp builds
       seccomp: seccompFeatures(native.seccompFlagSupported, native.seccompArchSupported),
-      // runts applies no AppArmor profile, SELinux label or RDT class yet: it refuses them
-      apparmor: { enabled: false },
+      // features-linux.md: what the runtime implements, whatever the host has.
+      // AppArmor profiles are applied (refused on a host without AppArmor);
+      // SELinux labels and RDT classes are refused everywhere (lib/plan/lsm.ts)
+      apparmor: { enabled: true },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
       memoryPolicy: { modes: Object.keys(MPOL_MODE).sort(), flags: Object.keys(MPOL_FLAG).sort() },

@@ -8,6 +8,7 @@ import type { IDMapping, Mount, Process, Spec } from '../config/types';
 import { planSeccomp } from '../seccomp/plan';
 import { planAttrs } from './attrs';
 import { planStartHooks, startStateMaxBytes } from './hooks';
+import { checkMountLabel, planExecLabel, type LsmHost } from './lsm';
 import { checkProcMount } from './procmount';
 import { checkMappingIds, checkProcessIds } from './ids';
 import { orderJoins } from './joins';
@@ -59,9 +60,7 @@ export interface PlanInput {
   rootless?: RootlessCaller;
 }
 
-export interface HostFeatures {
-  apparmor: boolean;
-  selinux: boolean;
+export interface HostFeatures extends LsmHost {
   /** the resctrl file system, for linux.intelRdt */
   resctrl: boolean;
 }
@@ -165,11 +164,8 @@ export function processPlan(
 ): Omit<ProcessPlan, 'attrs' | 'preserveFds' | 'sessionKeyring' | 'chroot'> {
   const linux = spec.linux ?? {};
   checkProcessIds(proc);
-  // security modules this host lacks are refused, not silently ignored
-  if (proc.apparmorProfile && !input.host.apparmor)
-    throw new PlanError('/process/apparmorProfile: AppArmor is not supported on this host (not enabled in the kernel)');
-  if (proc.selinuxLabel && !input.host.selinux)
-    throw new PlanError('/process/selinuxLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  // applied (AppArmor, where the host has it) or refused, never dropped
+  const execLabel = planExecLabel(proc, input.host);
   // config.md: a capability that cannot be granted MUST be logged as a
   // warning and SHOULD NOT fail the container (runc does the same)
   const caps = proc.capabilities ?? {};
@@ -230,6 +226,7 @@ export function processPlan(
     args: proc.args,
     env,
     searchPath: pathEntry ? pathEntry.slice(5) : DEFAULT_PATH,
+    ...execLabel,
     seccomp,
   };
 }
@@ -353,9 +350,8 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const mountNs = has('mount');
 
   const rootfs = path.resolve(input.bundle, spec.root.path);
-  // SELinux and RDT this host lacks are refused, not silently ignored
-  if (linux.mountLabel && !input.host.selinux)
-    throw new PlanError('/linux/mountLabel: SELinux is not supported on this host (no /sys/fs/selinux)');
+  // an SELinux mount label, and RDT this host lacks, are refused, not silently ignored
+  checkMountLabel(linux, input.host);
   if (linux.intelRdt && !input.host.resctrl)
     throw new PlanError('/linux/intelRdt: Intel RDT is not supported on this host (no resctrl file system)');
   if (linux.intelRdt) throw new PlanError('/linux/intelRdt: Intel RDT is not implemented by runts yet');

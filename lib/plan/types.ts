@@ -200,6 +200,9 @@ export interface ProcessPlan {
   env: string[];
   /** the PATH used to find args[0] when it has no slash */
   searchPath: string;
+  /** process.apparmorProfile as "exec <profile>", written by the sealed exec helper to /proc/thread-self/attr/<execLabelAttr> just before the program's execve; "" for none (lib/plan/lsm.ts) */
+  execLabel: string;
+  execLabelAttr: string;
   /** fds 3..3+preserveFds-1 stay open in the container */
   preserveFds: number;
   attrs: PlanAttrs;

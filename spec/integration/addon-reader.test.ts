@@ -33,7 +33,7 @@ const input: PlanInput = {
   hierarchies: [],
   isDirectory: () => true,
   hostBounding: (1n << 41n) - 1n,
-  host: { apparmor: false, selinux: false, resctrl: false },
+  host: { apparmor: false, apparmorProfiles: null, selinux: false, resctrl: false },
   warn: () => {},
 };
 

@@ -91,9 +91,9 @@ t.test('idmapped bind mounts: ids go through the mount\'s mappings', async (t) =
 t.test('what this host lacks gets a clear error naming the field, and nothing is left', async (t) => {
   const s = new Sandbox(t);
   const cases: [string, (c: Record<string, any>) => void, RegExp][] = [
-    ['apparmor', (c) => (c.process.apparmorProfile = 'runts-default'), /\/process\/apparmorProfile: AppArmor is not supported on this host/],
-    ['selinux', (c) => (c.process.selinuxLabel = 'system_u:system_r:container_t:s0'), /\/process\/selinuxLabel: SELinux is not supported on this host/],
-    ['mountlabel', (c) => (c.linux.mountLabel = 'system_u:object_r:container_file_t:s0'), /\/linux\/mountLabel: SELinux is not supported/],
+    ['apparmor', (c) => (c.process.apparmorProfile = 'runts-default'), /\/process\/apparmorProfile: AppArmor is not enabled on this host/],
+    ['selinux', (c) => (c.process.selinuxLabel = 'system_u:system_r:container_t:s0'), /\/process\/selinuxLabel: SELinux labels are not supported by runts/],
+    ['mountlabel', (c) => (c.linux.mountLabel = 'system_u:object_r:container_file_t:s0'), /\/linux\/mountLabel: SELinux mount labels are not supported by runts/],
     ['rdt', (c) => (c.linux.intelRdt = { closID: 'x' }), /\/linux\/intelRdt: Intel RDT is not supported on this host/],
     ['timeoffsets', (c) => (c.linux.timeOffsets = { monotonic: { secs: 1 } }), /\/linux\/timeOffsets: .*new time namespace/],
     ['affinity', (c) => (c.process.execCPUAffinity = { final: '3-1' }), /\/process\/execCPUAffinity\/final: invalid range/],

@@ -143,7 +143,7 @@ export class FakeHost implements Host {
   }
 
   facts(): MachineFacts {
-    return { lastCap: 40, hostBounding: (1n << 41n) - 1n, features: { apparmor: false, selinux: false, resctrl: false }, systemdRunning: this.systemdDriver, systemdDriver: this.systemdDriver, rootless: this.rootless };
+    return { lastCap: 40, hostBounding: (1n << 41n) - 1n, features: { apparmor: false, apparmorProfiles: null, selinux: false, resctrl: false }, systemdRunning: this.systemdDriver, systemdDriver: this.systemdDriver, rootless: this.rootless };
   }
 
   rootlessCaller = (): undefined => undefined;

@@ -29,7 +29,7 @@ const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => ({
   hierarchies: [],
   isDirectory: (p) => !p.endsWith('.conf'),
   hostBounding: (1n << 41n) - 1n,
-  host: { apparmor: false, selinux: false, resctrl: false },
+  host: { apparmor: false, apparmorProfiles: null, selinux: false, resctrl: false },
   warn: () => {},
   ...more,
 });
