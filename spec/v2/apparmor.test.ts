@@ -3,7 +3,7 @@
 // denies writes to /tmp confines the container's process itself (the sealed
 // exec helper writes the exec attribute just before the program's execve),
 // through run and through exec (the container's profile, and exec --apparmor),
-// side by side with runc 1.1.5; a profile that is not loaded fails create with
+// side by side with runc 1.1.5, and a startContainer hook with it; a profile that is not loaded fails create with
 // the field and leaves nothing; a tmpfs mounted over the container's /proc
 // cannot take the write and let exec run unconfined (CVE-2019-16884's class).
 // Before this change runts printed "unconfined" and the write to /tmp
@@ -63,18 +63,24 @@ function withScratch(c: Json): void {
 
 const lines = (s: string): string[] => s.trim().split('\n').filter(Boolean);
 
-t.test('run: a profile denying writes to /tmp confines the container\'s process, as with runc', async (t) => {
+t.test('run: a profile denying writes to /tmp confines the container\'s process and its startContainer hook, as with runc', async (t) => {
   loadProfile(t);
   for (const [name, bin] of RUNTIMES) {
     const s = new Sandbox(t, bin);
+    const seen = path.join(s.dir, 'seen');
+    fs.mkdirSync(seen);
     const b = s.bundle((c) => {
       withScratch(c);
+      c.mounts.push({ destination: '/seen', type: 'bind', source: seen, options: ['rbind', 'rw'] });
       c.process.args = ['sh', '-c', PROBE];
       c.process.apparmorProfile = PROFILE;
+      // run from the init, in the container, just before the process (runtime.md)
+      c.hooks = { startContainer: [{ path: '/bin/sh', args: ['sh', '-c', 'cat /proc/self/attr/current > /seen/hook'] }] };
     });
     const r = s.run(['run', '-b', b, 'aa'], { timeout: SLOW });
     t.same(lines(r.stdout), CONFINED, `${name}: the profile is the process's label, /tmp is not written, /scratch is`);
     t.match(r.stderr, /can't create \/tmp\/f: Permission denied/, `${name}: the write to /tmp fails with EACCES`);
+    t.equal(fs.readFileSync(path.join(seen, 'hook'), 'utf8').trim(), `${PROFILE} (enforce)`, `${name}: the startContainer hook runs under the profile too`);
   }
 });
 
