@@ -7,7 +7,7 @@
 // keep its state in $XDG_RUNTIME_DIR/runts, bind the devices (no mknod
 // there) and ask tester's own systemd over the session bus for the scope,
 // so that --memory lands in memory.max. Checked per runtime: run/exec/stop/
-// rm with --network none, run with the default network (slirp4netns), the
+// rm with --network none and with the default network (slirp4netns), the
 // limit in the container, in the scope's cgroup and in the unit, nothing
 // left after rm; --cgroup-manager cgroupfs (no cgroupsPath); features'
 // systemdUser. Skipped where there is no systemd, podman or tester.
@@ -118,10 +118,16 @@ function main(): void {
     t.notOk(fs.existsSync(path.join(STATE[rt], id)), 'no state left');
   });
 
-  scenario('default network (slirp4netns)', (t, rt) => {
-    const r = podman(rt, ['run', '--rm', IMAGE, 'sh', '-c', 'ip -4 -o addr show tap0']);
+  scenario('default network (slirp4netns): run exec stop rm', (t, rt) => {
+    const c = name(rt);
+    const r = podman(rt, ['run', '-d', '--name', c, IMAGE, 'sh', '-c', 'trap "exit 7" TERM; sleep 1000 & wait']);
     t.equal(r.code, 0, r.err);
-    t.match(r.out, /inet 10\.0\.2\.100\//, "slirp4netns's tap in the container");
+    const ex = podman(undefined, ['exec', c, 'ip', '-4', '-o', 'addr', 'show', 'tap0']);
+    t.equal(ex.code, 0, ex.err);
+    t.match(ex.out, /inet 10\.0\.2\.100\//, "slirp4netns's tap in the container");
+    const st = podman(undefined, ['stop', '-t', '60', c]);
+    t.same([st.code, st.err], [0, ''], 'stop by SIGTERM');
+    t.equal(podman(undefined, ['rm', c]).code, 0);
   });
 
   scenario('--cgroup-manager cgroupfs, --memory 32m', (t, rt) => {
