@@ -130,8 +130,10 @@ t.test('freezer: pause stops a counting process, resume restarts it; paused cont
   const out = path.join(s.dir, 'out');
   fs.mkdirSync(out);
   const b = s.bundle((c) => {
-    c.mounts.push({ destination: '/out', type: 'bind', source: out, options: ['rbind', 'rw'] });
-    c.process.args = ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /out/n; usleep 20000; done'];
+    // onto a directory the shared rootfs has: a new mount point would be made in it (and
+    // then be in every copy of it, security-hooks.test.ts's mkdir of rootfs/out failed EEXIST)
+    c.mounts.push({ destination: '/tmp', type: 'bind', source: out, options: ['rbind', 'rw'] });
+    c.process.args = ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo $i > /tmp/n; usleep 20000; done'];
   });
   const count = (): number => Number(fs.readFileSync(path.join(out, 'n'), 'utf8').trim() || 0);
   t.equal(s.run(['run', '-d', '-b', b, 'cnt'], { detached: true }).code, 0);
