@@ -40,9 +40,10 @@
  *
  * Freestanding (no libc, no start files, nothing to link): its own _start and
  * raw system calls: prctl, sendto and close on the sync socket, poll (ppoll on
- * arm64), read and close on the fifo, execve, write and exit_group. They are
- * the calls the init made itself after a late seccomp filter before this
- * helper waited on the fifo, plus prctl; none allocates (no brk, mmap,
+ * arm64), read and close on the fifo, execve, write and exit_group. It waits
+ * (and so calls prctl) only where no seccomp filter was loaded after the
+ * init's last prctl (plan_init_waits_itself, addon/src/plan.h): an early
+ * filter allows prctl, a late one need not. None allocates (no brk, mmap,
  * arch_prctl), so a profile that denies those does not stop the helper. */
 #include "exec-helper.h"
 

@@ -69,6 +69,7 @@ struct sealed_exec;
 void prepare_exec_label(const struct plan_process *pr, struct sealed_exec *se);
 void load_seccomp(const struct plan_process *pr);
 void wait_for_hooks(const struct plan *p);
+void wait_for_start(int fifo);
 struct sealed_exec;
 void exec_container_process(const char *exe, const struct plan_process *pr, struct sealed_exec *sealed)
 	__attribute__((noreturn));

@@ -4,6 +4,7 @@
  * container's process. */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +67,28 @@ const char *find_executable(const struct plan_process *p, char *buf)
 	}
 	/* ENOEXEC is borrowed to say "not found in $PATH" to the parent */
 	fail("exec", name, saw_eacces ? EACCES : ENOEXEC);
+}
+
+/* The init's own wait, when it keeps it (plan_init_waits_itself): on Linux a
+ * FIFO read end with no writer yet polls as not ready until `start` has
+ * opened it for writing and written its byte. */
+void wait_for_start(int fifo)
+{
+	struct pollfd pfd;
+	char c;
+	pfd.fd = fifo;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	for (;;) {
+		int rc = poll(&pfd, 1, -1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			_exit(127);
+		break;
+	}
+	(void)read(fifo, &c, 1);
+	close(fifo);
 }
 
 /* Loads the filter the parent built (seccomp.c); a notify fd goes to the

@@ -65,9 +65,10 @@ void init_stage2(const struct plan *p)
 	rc = start_hooks_prepare(p, &sealed);
 	if (rc < 0)
 		fail("prepare startContainer hooks", "", -rc);
-	/* with startContainer hooks the init waits on the fifo itself and runs
-	 * them (hooks.c); then the helper only execs. Without, the helper waits. */
-	waits_itself = g_fifo >= 0 && p->sync.nstart_hooks > 0;
+	/* with startContainer hooks or a late seccomp filter the init waits on
+	 * the fifo itself (plan.h); then the helper only execs. Else the helper
+	 * waits. (g_fifo is the plan's fifo_fd, maybe moved by stage 1.) */
+	waits_itself = plan_init_waits_itself(p);
 	if (!waits_itself) {
 		keep_across_exec(g_sync, "sync socket");
 		keep_across_exec(g_fifo, "exec fifo");
@@ -103,7 +104,10 @@ void init_stage2(const struct plan *p)
 		 * everything above in force, then the execve */
 		close(g_sync);
 		g_sync = -1;
-		run_start_hooks(p, g_fifo, pr->seccomp.insns != NULL);
+		if (p->sync.nstart_hooks > 0)
+			run_start_hooks(p, g_fifo, pr->seccomp.insns != NULL);
+		else
+			wait_for_start(g_fifo);
 		g_fifo = -1; /* read to its end and closed */
 	}
 	/* otherwise the fifo wait is the helper's: a created container's init

@@ -205,6 +205,18 @@ struct plan {
 	size_t scratch_len;
 };
 
+/* Does the init wait on the exec fifo itself (and exec the sealed helper only
+ * after start) rather than leave the wait to the helper? With startContainer
+ * hooks it runs them (hooks.c). With a seccomp filter loaded late (after the
+ * init's last prctl) the helper could not make itself non-dumpable: the
+ * profile need not allow prctl there, and runc's init needs none. The init
+ * and the parent (spawn.c) ask the same question. */
+static inline int plan_init_waits_itself(const struct plan *p)
+{
+	return p->sync.fifo_fd >= 0 &&
+	       (p->sync.nstart_hooks > 0 || (p->proc.seccomp.insns != NULL && !p->proc.seccomp.early));
+}
+
 /* Messages on the SOCK_SEQPACKET sync socket between parent and child. */
 enum sync_type {
 	SYNC_NEED_MAPS = 1, /* stage1 -> parent: write my uid/gid maps */

@@ -256,9 +256,9 @@ static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 			return -1;
 		return reply(ps, SYNC_HOOKS_DONE);
 	case SYNC_READY:
-		/* an init that runs startContainer hooks waits on the fifo itself
-		 * and execs the helper only after start (init.c) */
-		if (ps->p->sync.fifo_fd >= 0 && ps->p->sync.nstart_hooks > 0)
+		/* an init that waits on the fifo itself execs the helper only
+		 * after start (plan.h, init.c) */
+		if (plan_init_waits_itself(ps->p))
 			return 1;
 		ps->ready = 1;
 		return 0;
