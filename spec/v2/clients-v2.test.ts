@@ -91,21 +91,33 @@ if (!pureV2 || !systemd || process.getuid?.() !== 0) {
       },
     );
     // podman 4.3 looks for conmon's OOM marker in the bundle, conmon 2.1.6 writes it into its
-    // working directory: OOMKilled stays false with every runtime (shown, not asserted); the marker
-    // is what says conmon saw the kill in the container's memory.events
+    // working directory: OOMKilled stays false with every runtime; and conmon writes the marker
+    // only when it reads memory.events before the emptied scope is gone (a race both runtimes
+    // lose when the guest is fast). Both are shown, not asserted; the kernel's log line says
+    // which memory cgroup hit its limit (dmesg reads the ring buffer: there before the kill ends)
     scenario(
       t,
       table,
       () => p.dir,
       'OOM kill (--memory 16m, tail /dev/zero)',
-      { run: 137, exit: '137', oomMarker: true, rm: 0, ...clean },
+      { run: 137, exit: '137', oomKillInScope: true, rm: 0, ...clean },
       (rt) => {
         const c = `c${++n}-${rt}`;
         const cwd = p.newCwd();
         const r = p.podman(['run', '--network', 'none', '--memory', '16m', '--memory-swap', '16m', '--name', c, PODMAN_IMAGE, 'tail', '/dev/zero'], { rt, cwd });
         const [id, exit, oomKilled] = inspect(c, '{{.Id}} {{.State.ExitCode}} {{.State.OOMKilled}}').split(' ');
         const rm = p.podman(['rm', c], { rt });
-        return { run: r.code, exit, oomKilled, oomMarker: fs.existsSync(path.join(cwd, 'oom')), rm: rm.code, err: r.stderr + rm.stderr, ...gone(rt, id) };
+        const kmsg = spawnSync('dmesg', [], { encoding: 'utf8', timeout: SLOW }).stdout ?? '';
+        return {
+          run: r.code,
+          exit,
+          oomKillInScope: kmsg.includes(`oom_memcg=/machine.slice/libpod-${id}.scope`),
+          oomKilled,
+          oomMarker: fs.existsSync(path.join(cwd, 'oom')),
+          rm: rm.code,
+          err: r.stderr + rm.stderr,
+          ...gone(rt, id),
+        };
       },
     );
     t.test('side by side', async (t) => {
