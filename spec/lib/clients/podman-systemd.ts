@@ -9,7 +9,8 @@
 // not relied on. Every command runs in a working directory of its own: conmon
 // 2.1.6 writes its OOM marker (`oom`) there (podman 4.3 gives it no
 // --persist-dir and looks for the marker in the bundle, so `OOMKilled` stays
-// false with every runtime; the marker is what shows conmon saw the kill).
+// false with every runtime; conmon writes the marker only if it reads
+// memory.events before the emptied scope is removed, so it is shown, not relied on).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
