@@ -135,6 +135,18 @@ if (RUNC) runtimes.push(['runc', RUNC, 'runc']);
 
 let n = 0;
 /** a bundle the user owns with `runtime spec --rootless`, edited; the rootfs shared (read-only root) */
+/** delete as the user, trying again (50 ms apart, up to 30 s) until the runtime
+ * has seen the container stop: a KILL just sent is reaped asynchronously, and
+ * under load 50 immediate tries were not enough (both runtimes failed so) */
+async function deleteAsUser(rt: string, id: string, force: boolean): Promise<Res> {
+  let del = asUser(rt, ['delete', id]);
+  for (let i = 0; del.code !== 0 && i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    del = asUser(rt, force ? ['delete', '--force', id] : ['delete', id]);
+  }
+  return del;
+}
+
 function bundle(runtime: string, edit: (c: Json) => void): string {
   const dir = path.join(area, `b${n++}`);
   fs.mkdirSync(dir);
@@ -224,8 +236,7 @@ for (const [name, rt, stateDir] of runtimes) {
       t.match(errorMessage(ka.stderr.split('\n').filter((l) => l.includes('level=error')).join('\n')), /^lstat : no such file or directory$/);
     }
     t.equal(asUser(rt, ['kill', id, 'KILL']).code, 0);
-    let del = asUser(rt, ['delete', id]);
-    for (let i = 0; del.code !== 0 && i < 50; i++) del = asUser(rt, ['delete', id]); // until the kill is seen
+    const del = await deleteAsUser(rt, id, false);
     t.equal(del.code, 0, del.stderr);
     t.same(fs.readdirSync(path.join(xdg, stateDir)), [], `delete leaves nothing in $XDG_RUNTIME_DIR/${stateDir}`);
     t.equal((fs.statSync(path.join(xdg, stateDir)).mode & 0o7777).toString(8), '1700', 'the state root is 0700 and sticky');
@@ -244,8 +255,7 @@ for (const [name, rt, stateDir] of runtimes) {
     const st = JSON.parse(asUser(rt, ['state', id]).stdout) as Json;
     t.equal(hostUid(st.pid), sub!.start + 999, 'uid 1000 inside is the subordinate id 999 places in');
     t.equal(asUser(rt, ['kill', id, 'KILL']).code, 0);
-    let del = asUser(rt, ['delete', id]);
-    for (let i = 0; del.code !== 0 && i < 50; i++) del = asUser(rt, ['delete', '--force', id]);
+    const del = await deleteAsUser(rt, id, true);
     t.equal(del.code, 0, del.stderr);
 
     const b2 = bundle(rt, (c) => {
@@ -311,8 +321,7 @@ for (const [name, rt, stateDir] of runtimes) {
     await done;
     t.match(out, /\/dev\/pts\/\d+/);
     t.match(out, /^0\r?$/m, 'root inside, on the terminal');
-    let del = asUser(rt, ['delete', id]);
-    for (let i = 0; del.code !== 0 && i < 50; i++) del = asUser(rt, ['delete', '--force', id]);
+    const del = await deleteAsUser(rt, id, true);
     t.equal(del.code, 0, del.stderr);
     // the seccomp filter cache of an earlier test is the root's, not a container's
     t.same(fs.readdirSync(path.join(xdg, stateDir)).filter((f) => f !== 'seccomp@cache'), [], 'no container state left');
