@@ -203,7 +203,10 @@ t.test('events --stats: same JSON shape and values as runc on the same config', 
   const b = JSON.parse(theirs.run(['events', '--stats', 'st']).stdout) as Json;
   const keys = (o: Json, p = ''): string[] =>
     Object.entries(o).flatMap(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) && k !== 'raw' ? [`${p}${k}`, ...keys(v as Json, `${p}${k}.`)] : [`${p}${k}`]));
-  t.same(keys(a), keys(b), 'the same fields, in the same order');
+  // memory.cache is omitempty in runc's JSON (and runts'): whether it is there depends
+  // on the page cache each container happened to be charged, not on the format
+  const shape = (o: Json): string[] => keys(o).filter((k) => k !== 'data.memory.cache');
+  t.same(shape(a), shape(b), 'the same fields, in the same order');
   t.same(Object.keys(a.data.memory.raw).sort(), Object.keys(b.data.memory.raw).sort(), 'memory.raw has the same keys');
   t.equal(a.type, 'stats');
   t.equal(a.id, 'st');
