@@ -11,6 +11,7 @@ import { seccompCompile, spawn } from '../../lib/native';
 import { buildPlan, type PlanInput } from '../../lib/plan/build';
 import { defaultSpec } from '../../lib/config/default-spec';
 import type { Spec } from '../../lib/config/types';
+import { planInput } from '../lib/plan-input';
 
 const spec = JSON.parse(JSON.stringify(defaultSpec({ rootless: false }))) as Spec;
 spec.linux!.seccomp = {
@@ -20,22 +21,11 @@ spec.linux!.seccomp = {
 spec.process!.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 1024, hard: 1024 }];
 spec.process!.user = { uid: 0, gid: 0, additionalGids: [1, 2] };
 spec.hooks = { startContainer: [{ path: '/bin/hook', args: ['hook', 'x'], env: ['A=1'], timeout: 3 }] };
-const input: PlanInput = {
-  spec,
+const input: PlanInput = planInput(spec, {
   bundle: '/nonexistent/runts-test-bundle',
-  noPivot: false,
   fifoPath: '/nonexistent/runts-test-bundle/exec.fifo',
   hooksFifoPath: '/nonexistent/runts-test-bundle/hooks.fifo',
-  consoleSocket: '',
-  preserveFds: 0,
-  cgroupProcs: [],
-  lastCap: 40,
-  hierarchies: [],
-  isDirectory: () => true,
-  hostBounding: (1n << 41n) - 1n,
-  host: { apparmor: false, apparmorProfiles: null, selinux: false, resctrl: false },
-  warn: () => {},
-};
+});
 
 const BAD: unknown[] = [undefined, null, 'str', 42, -1, 2 ** 53, -(2 ** 63), 1.5, NaN, Infinity, true, {}, [], 'a\u0000b', 'x'.repeat(10000), 2n ** 70n, -1n];
 

@@ -1,9 +1,8 @@
 // lib/plan/lsm.ts: what the plan says about AppArmor and SELinux, per host.
 import t from 'tap';
-import { buildPlan, type PlanInput } from '../../lib/plan/build';
+import { buildPlan } from '../../lib/plan/build';
 import { checkMountLabel, parseProfiles, planExecLabel, type LsmHost } from '../../lib/plan/lsm';
-import { defaultSpec } from '../../lib/config/default-spec';
-import type { Spec } from '../../lib/config/types';
+import { planInput, testSpec } from '../lib/plan-input';
 
 const WITH: LsmHost = { apparmor: true, apparmorProfiles: ['runts-test', 'parent//child'], selinux: false };
 const WITHOUT: LsmHost = { apparmor: false, apparmorProfiles: null, selinux: false };
@@ -47,24 +46,8 @@ t.test('parseProfiles: the names of "name (mode)" lines', async (t) => {
 });
 
 t.test('buildPlan carries the label into the process plan', async (t) => {
-  const s = JSON.parse(JSON.stringify(defaultSpec({ rootless: false }))) as Spec;
-  s.process!.apparmorProfile = 'runts-test';
-  const input: PlanInput = {
-    spec: s,
-    bundle: '/b',
-    noPivot: false,
-    fifoPath: '/run/x/exec.fifo',
-    consoleSocket: '',
-    preserveFds: 0,
-    cgroupProcs: [],
-    lastCap: 40,
-    hostBounding: (1n << 41n) - 1n,
-    hierarchies: [],
-    isDirectory: () => true,
-    host: { ...WITH, resctrl: false },
-    warn: () => {},
-  };
-  const p = buildPlan(input);
+  const s = testSpec({ rootless: false }, (c) => (c.process.apparmorProfile = 'runts-test'));
+  const p = buildPlan(planInput(s, { host: { ...WITH, resctrl: false } }));
   t.equal(p.process.execLabel, 'exec runts-test');
   t.equal(p.process.execLabelAttr, 'apparmor/exec');
 });

@@ -6,33 +6,15 @@ import { buildPlan, PlanError, type PlanInput } from '../../lib/plan/build';
 import { buildExecPlan, type ExecPlanInput } from '../../lib/plan/exec';
 import { parseMountOptions, MS, MOUNT_ATTR } from '../../lib/plan/mounts';
 import { NS_FLAGS } from '../../lib/plan/types';
-import { defaultSpec } from '../../lib/config/default-spec';
 import type { Spec } from '../../lib/config/types';
+import { planInput, testSpec } from '../lib/plan-input';
 import { startReportError } from '../../lib/hooks';
 import { startHookState, startStateMessage } from '../../lib/plan/hooks';
 
-const spec = (edit: (s: any) => void = () => {}): Spec => {
-  const s = JSON.parse(JSON.stringify(defaultSpec({ rootless: false })));
-  edit(s);
-  return s as Spec;
-};
+const spec = (edit: (s: any) => void = () => {}): Spec => testSpec({ rootless: false }, edit);
 
-const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => ({
-  spec: s,
-  bundle: '/b',
-  noPivot: false,
-  fifoPath: '/run/x/exec.fifo',
-  consoleSocket: '',
-  preserveFds: 0,
-  cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'],
-  lastCap: 40,
-  hierarchies: [],
-  isDirectory: (p) => !p.endsWith('.conf'),
-  hostBounding: (1n << 41n) - 1n,
-  host: { apparmor: false, apparmorProfiles: null, selinux: false, resctrl: false },
-  warn: () => {},
-  ...more,
-});
+const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput =>
+  planInput(s, { cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'], isDirectory: (p) => !p.endsWith('.conf'), ...more });
 
 t.test('namespaces: new ones as clone flags, given paths as joins, user first and mount last', async (t) => {
   const p = buildPlan(

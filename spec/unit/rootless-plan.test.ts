@@ -6,8 +6,8 @@ import { buildPlan, type PlanInput } from '../../lib/plan/build';
 import { buildExecPlan } from '../../lib/plan/exec';
 import { mapWriting, subordinateRanges, type RootlessCaller } from '../../lib/plan/rootless-maps';
 import { MS } from '../../lib/plan/mounts';
-import { defaultSpec } from '../../lib/config/default-spec';
 import type { Spec } from '../../lib/config/types';
+import { planInput, testSpec } from '../lib/plan-input';
 import { words } from '../../lib/cli/words';
 import { create, kill, remove } from '../../lib/container/lifecycle';
 import { Store } from '../../lib/container/store';
@@ -24,29 +24,9 @@ const caller: RootlessCaller = {
   newgidmap: '/usr/bin/newgidmap',
 };
 
-const rootless = (edit: (s: any) => void = () => {}): Spec => {
-  const s = JSON.parse(JSON.stringify(defaultSpec({ rootless: true, uid: 1001, gid: 1001 })));
-  edit(s);
-  return s as Spec;
-};
+const rootless = (edit: (s: any) => void = () => {}): Spec => testSpec({ rootless: true, uid: 1001, gid: 1001 }, edit);
 
-const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => ({
-  spec: s,
-  bundle: '/b',
-  noPivot: false,
-  fifoPath: '/run/x/exec.fifo',
-  consoleSocket: '',
-  preserveFds: 0,
-  cgroupProcs: [],
-  lastCap: 40,
-  hierarchies: [],
-  isDirectory: () => true,
-  hostBounding: (1n << 41n) - 1n,
-  host: { apparmor: false, selinux: false, resctrl: false },
-  warn: () => {},
-  rootless: caller,
-  ...more,
-});
+const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => planInput(s, { rootless: caller, ...more });
 
 function refusal(fn: () => unknown): string {
   try {
