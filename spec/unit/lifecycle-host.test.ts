@@ -2,14 +2,13 @@
 // what a failure leaves behind, the order of teardown steps, and runc's words
 // for every refused transition. No root, no addon.
 import t from 'tap';
-import { words } from '../../lib/cli/words';
 import { execInContainer } from '../../lib/container/exec';
 import { create, kill, remove, start, type CreateOptions } from '../../lib/container/lifecycle';
 import { pause, resume, update } from '../../lib/container/pause';
 import { statusOf, statusOfId } from '../../lib/container/status';
 import { Store } from '../../lib/container/store';
-import { RuntsError } from '../../lib/errors';
 import { FakeHost, fakeSpec } from './fake-host';
+import { refusal } from '../lib/refusal';
 
 const ROOT = '/run/runts-fake';
 const hook = [{ path: '/bin/true' }];
@@ -27,17 +26,6 @@ function setup(): { host: FakeHost; store: Store; opts: (id: string, more?: Part
     ...more,
   });
   return { host, store, opts };
-}
-
-/** runc's words for what fn throws */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RuntsError) return words(e);
-    throw e;
-  }
-  return '(no error)';
 }
 
 t.test('a failed spawn leaves no state, no cgroup and no process', async (t) => {

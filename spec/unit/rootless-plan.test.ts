@@ -8,11 +8,10 @@ import { mapWriting, subordinateRanges, type RootlessCaller } from '../../lib/pl
 import { MS } from '../../lib/plan/mounts';
 import type { Spec } from '../../lib/config/types';
 import { planInput, testSpec } from '../lib/plan-input';
-import { words } from '../../lib/cli/words';
 import { create, kill, remove } from '../../lib/container/lifecycle';
 import { Store } from '../../lib/container/store';
-import { RuntsError } from '../../lib/errors';
 import { FakeHost } from './fake-host';
+import { refusal } from '../lib/refusal';
 
 const caller: RootlessCaller = {
   euid: 1001,
@@ -27,16 +26,6 @@ const caller: RootlessCaller = {
 const rootless = (edit: (s: any) => void = () => {}): Spec => testSpec({ rootless: true, uid: 1001, gid: 1001 }, edit);
 
 const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput => planInput(s, { rootless: caller, ...more });
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RuntsError) return words(e);
-    throw e;
-  }
-  return '(no error)';
-}
 
 t.test('subordinate ranges by name or number', async (t) => {
   t.same(subordinateRanges(caller.subuid, 'alice', 1001), [{ start: 100000, count: 65536 }]);
