@@ -38,13 +38,25 @@
  * never runs without the profile asked for. Only then are openat2, write and
  * close made too.
  *
+ * With a late seccomp filter (process.noNewPrivileges) the helper loads it
+ * itself, last, right before that execve: after the fifo wait and the label,
+ * so the profile need allow nothing of the runtime's (runc 1.1.5's init
+ * makes close, openat, write, fstatfs, getdents64 and fcntl under it); only
+ * execve follows. The init hands it over as a memfd sealed against change;
+ * the helper checks that it holds exactly the instruction count it was told
+ * (at most BPF_MAXINSNS) and that it is sealed, maps it read-only, closes the
+ * fd and calls seccomp(2) with the plan's flags. A failure there exits 127
+ * before the program runs: it never runs without the filter asked for.
+ *
  * Freestanding (no libc, no start files, nothing to link): its own _start and
  * raw system calls: prctl, sendto and close on the sync socket, poll (ppoll on
- * arm64), read and close on the fifo, execve, write and exit_group. It waits
- * (and so calls prctl) only where no seccomp filter was loaded after the
- * init's last prctl (plan_init_waits_itself, addon/src/plan.h): an early
- * filter allows prctl, a late one need not. None allocates (no brk, mmap,
- * arch_prctl), so a profile that denies those does not stop the helper. */
+ * arm64), read and close on the fifo, lseek, fcntl, mmap, close and seccomp
+ * for the filter, execve, write and exit_group. It waits (and so calls prctl)
+ * only where no seccomp filter was loaded after the init's last prctl
+ * (plan_init_waits_itself, addon/src/plan.h): an early filter allows prctl,
+ * and a late one is loaded here, after the wait. Nothing allocates (no brk,
+ * arch_prctl; mmap only for the filter, before it is loaded), so a profile
+ * that denies those does not stop the helper. */
 #include "exec-helper.h"
 
 #define NR_OPENAT2 437 /* the same number on every architecture */
@@ -54,10 +66,14 @@
 #define NR_WRITE 1
 #define NR_CLOSE 3
 #define NR_POLL 7
+#define NR_LSEEK 8
+#define NR_MMAP 9
 #define NR_SENDTO 44
 #define NR_EXECVE 59
+#define NR_FCNTL 72
 #define NR_PRCTL 157
 #define NR_EXIT_GROUP 231
+#define NR_SECCOMP 317
 static long sys6(long n, long a, long b, long c, long d, long e, long f)
 {
 	long r;
@@ -74,7 +90,9 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f)
 __asm__(".text\n.global _start\n_start:\n"
 	"\txor %ebp, %ebp\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall helper_main\n\thlt\n");
 #elif defined(__aarch64__)
+#define NR_FCNTL 25
 #define NR_CLOSE 57
+#define NR_LSEEK 62
 #define NR_READ 63
 #define NR_WRITE 64
 #define NR_PPOLL 73
@@ -82,6 +100,8 @@ __asm__(".text\n.global _start\n_start:\n"
 #define NR_PRCTL 167
 #define NR_SENDTO 206
 #define NR_EXECVE 221
+#define NR_MMAP 222
+#define NR_SECCOMP 277
 static long sys6(long n, long a, long b, long c, long d, long e, long f)
 {
 	register long x8 __asm__("x8") = n;
@@ -105,7 +125,9 @@ static long sys3(long n, long a, long b, long c)
 	return sys6(n, a, b, c, 0, 0, 0);
 }
 
+#define E_PERM 1
 #define E_INTR 4
+#define E_INVAL 22
 #define PR_SET_DUMPABLE_ 4
 #define POLLIN_ 1
 #define MSG_NOSIGNAL_ 0x4000
@@ -119,6 +141,22 @@ struct open_how_raw {
 #define RESOLVE_NO_XDEV_RAW 0x01
 #define RESOLVE_NO_MAGICLINKS_RAW 0x02
 #define RESOLVE_BENEATH_RAW 0x08
+
+/* <linux/seccomp.h>, <linux/filter.h>, <sys/mman.h>, <fcntl.h>: the same on
+ * x86_64 and aarch64 */
+struct sock_fprog_raw {
+	unsigned short len;
+	const void *filter;
+};
+#define SECCOMP_SET_MODE_FILTER_ 1
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER_ 8
+#define SEEK_END_ 2
+#define F_GET_SEALS_ 1034
+#define F_SEAL_SHRINK_ 2
+#define F_SEAL_GROW_ 4
+#define F_SEAL_WRITE_ 8
+#define PROT_READ_ 1
+#define MAP_PRIVATE_ 2
 
 static unsigned long len(const char *s)
 {
@@ -247,6 +285,48 @@ static void write_label(long procfd, const char *attr, const char *label)
 		label_failed(attr, rc);
 }
 
+/* a system call's result as -errno, or 0 for one that succeeded */
+static long failed(long rc)
+{
+	return (unsigned long)rc > -4096UL ? rc : 0;
+}
+
+/* the late seccomp filter (exec-helper.h), the last step before the execve.
+ * What it reads is checked: exactly `count` instructions (1..BPF_MAXINSNS),
+ * in a memfd nobody can write, grow or shrink any more, and no notify
+ * listener (the fd would have nobody to go to: the init keeps those). The
+ * fd is closed before the load and the mapping goes with the execve, so
+ * under the filter only the execve is made. */
+static void load_filter(long fd, long count, long flags)
+{
+	const long sealed = F_SEAL_SHRINK_ | F_SEAL_GROW_ | F_SEAL_WRITE_;
+	struct sock_fprog_raw prog;
+	long size, seals, mem, rc;
+	if (count < 1 || count > SEALED_EXEC_MAX_INSNS || flags < 0 || (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER_))
+		die("load seccomp filter", -E_INVAL);
+	size = sys3(NR_LSEEK, fd, 0, SEEK_END_);
+	if (failed(size))
+		die("load seccomp filter", size);
+	if (size != count * SEALED_EXEC_INSN_SIZE)
+		die("load seccomp filter", -E_INVAL);
+	seals = sys3(NR_FCNTL, fd, F_GET_SEALS_, 0);
+	if (failed(seals))
+		die("load seccomp filter", seals);
+	if ((seals & sealed) != sealed)
+		die("load seccomp filter", -E_PERM);
+	mem = sys6(NR_MMAP, 0, size, PROT_READ_, MAP_PRIVATE_, fd, 0);
+	if (failed(mem))
+		die("load seccomp filter", mem);
+	rc = sys3(NR_CLOSE, fd, 0, 0);
+	if (failed(rc))
+		die("load seccomp filter", rc);
+	prog.len = (unsigned short)count;
+	prog.filter = (const void *)mem;
+	rc = sys3(NR_SECCOMP, SECCOMP_SET_MODE_FILTER_, flags, (long)&prog);
+	if (failed(rc))
+		die("load seccomp filter", rc);
+}
+
 void __attribute__((noreturn, used)) helper_main(long *sp);
 
 void helper_main(long *sp)
@@ -257,7 +337,7 @@ void helper_main(long *sp)
 	const char *marker = SEALED_EXEC_MARKER;
 	const char running = (char)SEALED_EXEC_RUNNING;
 	unsigned long i;
-	long rc, sync, fifo, nenv, k, label_fd;
+	long rc, sync, fifo, nenv, k, label_fd, filter_fd, filter_len, filter_flags;
 	const char *path;
 
 	if (argc != SEALED_EXEC_ARGC)
@@ -271,7 +351,10 @@ void helper_main(long *sp)
 	fifo = parse_num(argv[SEALED_EXEC_ARG_FIFO]);
 	nenv = parse_num(argv[SEALED_EXEC_ARG_NENV]);
 	label_fd = parse_num(argv[SEALED_EXEC_ARG_LABEL_FD]);
-	if (sync < -1 || fifo < -1 || nenv < 0 || label_fd < -1)
+	filter_fd = parse_num(argv[SEALED_EXEC_ARG_FILTER_FD]);
+	filter_len = parse_num(argv[SEALED_EXEC_ARG_FILTER_LEN]);
+	filter_flags = parse_num(argv[SEALED_EXEC_ARG_FILTER_FLAGS]);
+	if (sync < -1 || fifo < -1 || nenv < 0 || label_fd < -1 || filter_fd < -1 || filter_len < -1 || filter_flags < -1)
 		goto refuse;
 	/* envp: n entries, the path, at least argv[0] */
 	for (k = 0; k <= nenv + 1; k++)
@@ -296,6 +379,8 @@ void helper_main(long *sp)
 		wait_for_start(fifo);
 	if (label_fd >= 0)
 		write_label(label_fd, argv[SEALED_EXEC_ARG_LABEL_ATTR], argv[SEALED_EXEC_ARG_LABEL]);
+	if (filter_fd >= 0)
+		load_filter(filter_fd, filter_len, filter_flags);
 	rc = sys3(NR_EXECVE, (long)path, (long)(envp + nenv + 1), (long)envp);
 	/* checked at create (the init's find_executable), so this is a race or
 	 * an exec format error: say which, in runc's words, and exit 127 as the

@@ -8,7 +8,8 @@
 #define SEALED_EXEC_MARKER "\001runts-sealed-exec"
 
 /* the helper's argv: [marker, sync fd or "-", fifo fd or "-", n, label fd,
- * attr, label (each "-" for none)]; its envp: the
+ * attr, label, filter fd, filter length, filter flags (each "-" for none)];
+ * its envp: the
  * container process's n environment entries, then its path and its argv.
  * The program's arguments are not in the helper's argv, so the cmdline of a
  * created container's init (world-readable in /proc) shows none of them;
@@ -22,7 +23,17 @@
 #define SEALED_EXEC_ARG_LABEL_FD 4
 #define SEALED_EXEC_ARG_LABEL_ATTR 5
 #define SEALED_EXEC_ARG_LABEL 6
-#define SEALED_EXEC_ARGC 7
+/* a seccomp filter to load just before the program's execve, after the fifo
+ * wait and the label (a late filter, plan_filter_in_helper in plan.h), or "-"
+ * in all three: a sealed memfd holding exactly `length` struct sock_filter
+ * (at most SEALED_EXEC_MAX_INSNS), and the seccomp(2) flags, in decimal */
+#define SEALED_EXEC_ARG_FILTER_FD 7
+#define SEALED_EXEC_ARG_FILTER_LEN 8
+#define SEALED_EXEC_ARG_FILTER_FLAGS 9
+#define SEALED_EXEC_ARGC 10
+/* the kernel's BPF_MAXINSNS, and the size of one struct sock_filter */
+#define SEALED_EXEC_MAX_INSNS 4096
+#define SEALED_EXEC_INSN_SIZE 8
 
 /* the one-byte record the helper sends on the sync socket once it runs (and,
  * for a create, is non-dumpable and about to wait on the exec fifo): the

@@ -71,8 +71,8 @@ void load_seccomp(const struct plan_process *pr);
 void wait_for_hooks(const struct plan *p);
 void wait_for_start(int fifo);
 struct sealed_exec;
-void exec_container_process(const char *exe, const struct plan_process *pr, struct sealed_exec *sealed)
-	__attribute__((noreturn));
+/* filtered: a seccomp filter is loaded in this process (not left to the helper) */
+void exec_container_process(const char *exe, struct sealed_exec *sealed, int filtered) __attribute__((noreturn));
 
 /* hooks.c: startContainer hooks, between the exec fifo and the execve */
 struct sealed_exec;

@@ -111,13 +111,13 @@ void load_seccomp(const struct plan_process *p)
 
 /* The container's process, at last, through the sealed exec helper: never an
  * execve from here, where the exe is the host's runtime binary
- * (CVE-2019-5736, sealed_exec.c). A loaded filter must allow execve; it may
- * deny execveat, so then /proc/self/fd/N goes first. The helper gets the
+ * (CVE-2019-5736, sealed_exec.c). A filter loaded here (`filtered`) must
+ * allow execve; it may deny execveat, so then /proc/self/fd/N goes first. The helper gets the
  * sync socket (it reports there that it runs, the parent waits for that) and
  * the exec fifo (it waits there for `start`). */
-void exec_container_process(const char *exe, const struct plan_process *pr, struct sealed_exec *sealed)
+void exec_container_process(const char *exe, struct sealed_exec *sealed, int filtered)
 {
-	int rc = sealed_exec_run(sealed, exe, pr->seccomp.insns != NULL, g_sync, g_fifo);
+	int rc = sealed_exec_run(sealed, exe, filtered, g_sync, g_fifo);
 	if (g_sync >= 0)
 		fail("start the sealed exec helper", "", -rc);
 	{

@@ -47,7 +47,7 @@ void init_stage2(const struct plan *p)
 	const struct plan_process *pr = &p->proc;
 	struct sealed_exec sealed;
 	const char *exe;
-	int rc, waits_itself;
+	int rc, waits_itself, filter_in_helper;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail("set parent death signal", "", errno);
@@ -65,9 +65,15 @@ void init_stage2(const struct plan *p)
 	rc = start_hooks_prepare(p, &sealed);
 	if (rc < 0)
 		fail("prepare startContainer hooks", "", -rc);
-	/* with startContainer hooks or a late seccomp filter the init waits on
-	 * the fifo itself (plan.h); then the helper only execs. Else the helper
-	 * waits. (g_fifo is the plan's fifo_fd, maybe moved by stage 1.) */
+	/* a late filter under no_new_privs goes to the helper, which loads it
+	 * after the fifo wait, right before the program's execve (plan.h) */
+	filter_in_helper = plan_filter_in_helper(p);
+	if (filter_in_helper && (rc = sealed_exec_set_filter(&sealed, &pr->seccomp)) < 0)
+		fail("prepare seccomp filter", "", -rc);
+	/* with startContainer hooks or a late seccomp filter loaded here the
+	 * init waits on the fifo itself (plan.h); then the helper only execs.
+	 * Else the helper waits. (g_fifo is the plan's fifo_fd, maybe moved by
+	 * stage 1.) */
 	waits_itself = plan_init_waits_itself(p);
 	if (!waits_itself) {
 		keep_across_exec(g_sync, "sync socket");
@@ -96,7 +102,7 @@ void init_stage2(const struct plan *p)
 	/* as late as possible, so the profile need not allow the runtime's own
 	 * set-up; still before READY and the fifo wait, so a notify fd reaches the
 	 * agent during create and a load error fails create (docs/DESIGN.md) */
-	if (pr->seccomp.insns && !pr->seccomp.early)
+	if (pr->seccomp.insns && !pr->seccomp.early && !filter_in_helper)
 		load_seccomp(pr);
 	send_msg(SYNC_READY, 0, 0, "", "");
 	if (waits_itself) {
@@ -112,5 +118,5 @@ void init_stage2(const struct plan *p)
 	}
 	/* otherwise the fifo wait is the helper's: a created container's init
 	 * is that small program, not this fork of the runtime */
-	exec_container_process(exe, pr, &sealed);
+	exec_container_process(exe, &sealed, pr->seccomp.insns != NULL && !filter_in_helper);
 }

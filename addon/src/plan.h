@@ -205,16 +205,34 @@ struct plan {
 	size_t scratch_len;
 };
 
+/* Does the sealed exec helper load the container's seccomp filter, after
+ * its wait on the exec fifo and right before its execve of the program,
+ * rather than the init before READY? For a create's late filter under
+ * no_new_privs (no capability needed, whatever the execve leaves): then the
+ * profile need allow only the execve, and the created init is the helper.
+ * Not with startContainer hooks (they run under the filter, hooks.c), not
+ * for a notify filter (its fd must reach the agent during create, while a
+ * runtime process exists to send it), not for exec (its parent reports a
+ * load error as runc's "exec failed"). */
+static inline int plan_filter_in_helper(const struct plan *p)
+{
+	const struct seccomp_prep *s = &p->proc.seccomp;
+	return p->sync.fifo_fd >= 0 && p->sync.nstart_hooks == 0 && s->insns != NULL && !s->early &&
+	       p->proc.no_new_privileges && (s->listener_path == NULL || s->listener_path[0] == 0);
+}
+
 /* Does the init wait on the exec fifo itself (and exec the sealed helper only
  * after start) rather than leave the wait to the helper? With startContainer
- * hooks it runs them (hooks.c). With a seccomp filter loaded late (after the
- * init's last prctl) the helper could not make itself non-dumpable: the
- * profile need not allow prctl there, and runc's init needs none. The init
- * and the parent (spawn.c) ask the same question. */
+ * hooks it runs them (hooks.c). With a seccomp filter the init loaded late
+ * (after its last prctl: a notify filter, or CAP_SYS_ADMIN kept without
+ * no_new_privs) the helper could not make itself non-dumpable: the profile
+ * need not allow prctl there. The init and the parent (spawn.c) ask the same
+ * question. */
 static inline int plan_init_waits_itself(const struct plan *p)
 {
 	return p->sync.fifo_fd >= 0 &&
-	       (p->sync.nstart_hooks > 0 || (p->proc.seccomp.insns != NULL && !p->proc.seccomp.early));
+	       (p->sync.nstart_hooks > 0 ||
+		(p->proc.seccomp.insns != NULL && !p->proc.seccomp.early && !plan_filter_in_helper(p)));
 }
 
 /* Messages on the SOCK_SEQPACKET sync socket between parent and child. */

@@ -41,13 +41,20 @@
 #define AT_EMPTY_PATH 0x1000
 #endif
 
-static int make_memfd(void)
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
+/* exec: the helper's memfd (MFD_EXEC), else one that holds data only */
+static int make_memfd(const char *name, int exec)
 {
 	/* MFD_EXEC (Linux 6.3): without it a vm.memfd_noexec=1 host makes the
-	 * memfd non-executable; older kernels refuse the flag (EINVAL) */
-	long fd = syscall(SYS_memfd_create, "runts-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	 * memfd non-executable; older kernels refuse the flag (EINVAL), and
+	 * MFD_NOEXEC_SEAL for the data one */
+	unsigned int flags = MFD_CLOEXEC | MFD_ALLOW_SEALING;
+	long fd = syscall(SYS_memfd_create, name, flags | (exec ? MFD_EXEC : MFD_NOEXEC_SEAL));
 	if (fd < 0 && errno == EINVAL)
-		fd = syscall(SYS_memfd_create, "runts-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		fd = syscall(SYS_memfd_create, name, flags);
 	if (fd < 0)
 		return -errno;
 	/* never 0..2: the console set-up dup2()s the pty onto those */
@@ -62,11 +69,12 @@ static int make_memfd(void)
 	return (int)fd;
 }
 
-static int fill_and_seal(int fd)
+static int fill_and_seal(int fd, const void *data, size_t size)
 {
+	const unsigned char *bytes = data;
 	size_t done = 0;
-	while (done < SEALED_EXEC_HELPER_SIZE) {
-		ssize_t n = write(fd, sealed_exec_helper + done, SEALED_EXEC_HELPER_SIZE - done);
+	while (done < size) {
+		ssize_t n = write(fd, bytes + done, size - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -96,6 +104,7 @@ static int map_arrays(struct sealed_exec *se, char *const argv[], char *const en
 	se->map_len = 0;
 	se->label_procfd = -1;
 	se->label = NULL;
+	se->filter_fd = -1;
 	while (argv[argc])
 		argc++;
 	while (envp && envp[nenv])
@@ -116,6 +125,9 @@ static int map_arrays(struct sealed_exec *se, char *const argv[], char *const en
 	se->argv[SEALED_EXEC_ARG_LABEL_FD] = (char *)"-";
 	se->argv[SEALED_EXEC_ARG_LABEL_ATTR] = (char *)"-";
 	se->argv[SEALED_EXEC_ARG_LABEL] = (char *)"-";
+	se->argv[SEALED_EXEC_ARG_FILTER_FD] = (char *)"-";
+	se->argv[SEALED_EXEC_ARG_FILTER_LEN] = (char *)"-";
+	se->argv[SEALED_EXEC_ARG_FILTER_FLAGS] = (char *)"-";
 	se->argv[SEALED_EXEC_ARGC] = NULL;
 	se->envp = se->argv + SEALED_EXEC_ARGC + 1;
 	for (i = 0; i < nenv; i++)
@@ -134,10 +146,10 @@ int sealed_exec_prepare(struct sealed_exec *se, char *const argv[], char *const 
 	rc = map_arrays(se, argv, envp);
 	if (rc < 0)
 		return rc;
-	se->fd = make_memfd();
+	se->fd = make_memfd("runts-exec", 1);
 	if (se->fd < 0)
 		return se->fd;
-	rc = fill_and_seal(se->fd);
+	rc = fill_and_seal(se->fd, sealed_exec_helper, SEALED_EXEC_HELPER_SIZE);
 	if (rc < 0) {
 		close(se->fd);
 		se->fd = -1;
@@ -184,6 +196,46 @@ int sealed_exec_set_label(struct sealed_exec *se, int procfd, const char *attr, 
 	se->argv[SEALED_EXEC_ARG_LABEL_FD] = se->label_procfd_text;
 	se->argv[SEALED_EXEC_ARG_LABEL_ATTR] = se->label_attr;
 	se->argv[SEALED_EXEC_ARG_LABEL] = (char *)label;
+	return 0;
+}
+
+/* n in decimal into buf (12 bytes: any int fits) */
+static void int_text(char *buf, unsigned int v)
+{
+	char digits[12];
+	int k = 0;
+	size_t i;
+	do {
+		digits[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && k < 11);
+	for (i = 0; k > 0; i++)
+		buf[i] = digits[--k];
+	buf[i] = 0;
+}
+
+int sealed_exec_set_filter(struct sealed_exec *se, const struct seccomp_prep *s)
+{
+	size_t bytes = (size_t)s->len * sizeof(*s->insns);
+	int fd, rc;
+	/* the helper refuses anything else; the parent never builds more */
+	if (!s->insns || s->len == 0 || s->len > SEALED_EXEC_MAX_INSNS || sizeof(*s->insns) != SEALED_EXEC_INSN_SIZE)
+		return -EINVAL;
+	fd = make_memfd("runts-seccomp", 0);
+	if (fd < 0)
+		return fd;
+	rc = fill_and_seal(fd, s->insns, bytes);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	se->filter_fd = fd;
+	int_text(se->filter_fd_text, (unsigned int)fd);
+	int_text(se->filter_len_text, s->len);
+	int_text(se->filter_flags_text, s->flags);
+	se->argv[SEALED_EXEC_ARG_FILTER_FD] = se->filter_fd_text;
+	se->argv[SEALED_EXEC_ARG_FILTER_LEN] = se->filter_len_text;
+	se->argv[SEALED_EXEC_ARG_FILTER_FLAGS] = se->filter_flags_text;
 	return 0;
 }
 
@@ -241,6 +293,9 @@ int sealed_exec_run(struct sealed_exec *se, const char *path, int via_proc, int 
 	/* the label's /proc stays close-on-exec until now, so nothing the init
 	 * starts before (a hook) inherits it; only the helper does, and closes it */
 	if (se->label_procfd >= 0 && fcntl(se->label_procfd, F_SETFD, 0) < 0)
+		return -errno;
+	/* the filter's memfd likewise: the helper loads it and closes it */
+	if (se->filter_fd >= 0 && fcntl(se->filter_fd, F_SETFD, 0) < 0)
 		return -errno;
 	/* The memfd is close-on-exec: the helper (and so the container) never
 	 * has it. execveat of an O_CLOEXEC fd works for an ELF binary; only a

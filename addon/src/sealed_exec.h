@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "seccomp.h"
+
 struct sealed_exec {
 	int fd;          /* the helper in a sealed memfd, close-on-exec */
 	char **argv;     /* [marker, sync, fifo, nenv, NULL], mmap'd */
@@ -21,6 +23,12 @@ struct sealed_exec {
 	const char *label; /* "exec <profile>" */
 	char label_procfd_text[12];
 	char label_attr[64]; /* under the procfs root: "thread-self/attr/..." */
+	/* a late seccomp filter for the helper to load (sealed_exec_set_filter):
+	 * a sealed memfd, close-on-exec but for the helper's execve; -1 for none */
+	int filter_fd;
+	char filter_fd_text[12];
+	char filter_len_text[12];
+	char filter_flags_text[12];
 };
 
 /* In the child, before rlimits and any seccomp filter apply (it makes a
@@ -36,6 +44,12 @@ int sealed_exec_share(struct sealed_exec *se, const struct sealed_exec *from, ch
  * `procfd`, checked by the caller) just before its execve of the program, and
  * close procfd: addon/src/lsm.c. 0, or -ENAMETOOLONG. */
 int sealed_exec_set_label(struct sealed_exec *se, int procfd, const char *attr, const char *label);
+
+/* The helper will load s's filter just before its execve of the program,
+ * after the fifo wait and the label (docs/DESIGN.md, "seccomp"): the BPF goes
+ * into a memfd sealed against any change. In the child before rlimits (it
+ * makes an fd and writes it). 0, or -errno. */
+int sealed_exec_set_filter(struct sealed_exec *se, const struct seccomp_prep *s);
 
 /* from's label (if any) for another program started through the helper: a
  * startContainer hook runs under the process's AppArmor profile, as runc's

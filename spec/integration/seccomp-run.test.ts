@@ -5,7 +5,7 @@ import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RUNC, Sandbox, errorMessage, mountsMention, readState, type Json } from '../lib/harness';
+import { RUNC, Sandbox, errorMessage, eventually, mountsMention, readState, type Json } from '../lib/harness';
 import { PODMAN_PROFILE, podmanSeccomp } from '../fixtures/seccomp/podman';
 
 const AGENT = path.join(__dirname, '..', 'fixtures', 'seccomp', 'agent.py');
@@ -144,15 +144,26 @@ t.test('SCMP_ACT_LOG and flags load', async (t) => {
   t.match(r.stdout, /Seccomp:\s+2/);
 });
 
-t.test('the filter is in place when create returns, before start', async (t) => {
+// An early filter (no noNewPrivileges) is loaded by the init before its
+// capabilities drop, so the waiting init is filtered; a late one is loaded by
+// the sealed exec helper after start, right before the program's execve
+// (seccomp-late.test.ts): the waiting helper is not, the program is.
+t.test('when the filter is in place: at create without noNewPrivileges, at the execve with it', async (t) => {
   const s = new Sandbox(t);
-  const b = bundle(s, { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] }, ['sleep', '30']);
-  const r = s.run(['create', '-b', b, 'created'], { detached: true });
-  t.equal(r.code, 0, r.stderr);
-  const pid = readState(s, 'created').pid as number;
-  t.match(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), /^Seccomp:\s+2$/m, 'the waiting init is filtered');
-  t.equal(s.run(['start', 'created']).code, 0, 'start works under the filter (poll/read/execve allowed)');
-  t.equal(s.run(['delete', '--force', 'created']).code, 0);
+  for (const nnp of noNewPrivs) {
+    const id = `created-${nnp}`;
+    const b = bundle(s, { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] }, ['grep', '^Seccomp:', '/proc/self/status'], (c) => {
+      c.process.noNewPrivileges = nnp;
+    });
+    const r = s.run(['create', '-b', b, id], { detached: true });
+    t.equal(r.code, 0, r.stderr);
+    const pid = readState(s, id).pid as number;
+    t.match(fs.readFileSync(`/proc/${pid}/status`, 'utf8'), nnp ? /^Seccomp:\s+0$/m : /^Seccomp:\s+2$/m, `noNewPrivileges=${nnp}: the waiting init is ${nnp ? 'not yet filtered' : 'filtered'}`);
+    t.equal(s.run(['start', id]).code, 0, 'start works (under an early filter: poll/read/execve allowed)');
+    await eventually(() => readState(s, id).status === 'stopped');
+    t.match(fs.readFileSync(path.join(s.dir, 'detached.out'), 'utf8'), /^Seccomp:\s+2$/m, 'the program is filtered');
+    t.equal(s.run(['delete', '--force', id]).code, 0);
+  }
 });
 
 t.test('bad seccomp input: one error naming the field, nothing left behind', async (t) => {
