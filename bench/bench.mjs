@@ -262,6 +262,11 @@ async function main() {
       b[r.name].seccomp = bundle(r, 'seccomp', ['/bin/true'], (c) => {
         c.linux.seccomp = podmanSeccomp(c.process.capabilities.bounding);
       });
+      // Kubernetes' allowPrivilegeEscalation=false: the filter is loaded late
+      b[r.name].memNnp = bundle(r, 'mem-nnp', ['sleep', '100000'], (c) => {
+        c.process.noNewPrivileges = true;
+        c.linux.seccomp = podmanSeccomp(c.process.capabilities.bounding);
+      });
     }
   }
   const parDir = (r) => path.join(DIR, 'bundles', r.name, 'par-%i');
@@ -286,6 +291,16 @@ async function main() {
       add('mem.runningAnon', r.name, runningAnon);
       add('mem.leftCreated', r.name, createdOthers);
       add('mem.leftRunning', r.name, runningOthers);
+      if (b[r.name].memNnp) {
+        // the same for a created container whose filter is loaded late
+        await must('create', rt(r, 'create', '--bundle', b[r.name].memNnp, '--pid-file', pidFile, id), 0, r.name);
+        const nnpPid = Number(fs.readFileSync(pidFile, 'utf8'));
+        const [nnpAnon] = await m.ask('mem', nnpPid);
+        await must('kill', rt(r, 'kill', id, 'KILL'), 0, r.name);
+        await m.ask('wait', nnpPid, 5000);
+        await must('delete', rt(r, 'delete', id), 0, r.name);
+        add('mem.createdAnonNnp', r.name, nnpAnon);
+      }
     }
   }
 
@@ -358,6 +373,7 @@ const ROWS = [
   { name: 'run, podman seccomp profile', key: 'seccomp', ratio: 1.2, needs: 'seccomp' },
   { name: 'peak RSS, any command', key: 'peakRss', unit: 'MB', stat: 'max', atMost: 45 * 1024 },
   { name: 'init anon memory, created', key: 'mem.createdAnon', unit: 'kB', ratio: 1.0 },
+  { name: 'init anon memory, created, NNP + podman seccomp', key: 'mem.createdAnonNnp', unit: 'kB', ratio: 1.0, needs: 'seccomp' },
   { name: 'container anon memory, running', key: 'mem.runningAnon', unit: 'kB' },
   { name: 'runtime processes left: created', key: 'mem.leftCreated', unit: 'procs', stat: 'max', atMost: 0 },
   { name: 'runtime processes left: running', key: 'mem.leftRunning', unit: 'procs', stat: 'max', atMost: 0 },
