@@ -33,6 +33,7 @@
         "src/ptycheck.c",
         "src/unixsock.c",
         "src/lock.c",
+        "src/fsops.c",
         "src/procguard.c",
         "src/idmap_tool.c"
       ],

@@ -6,7 +6,7 @@
 // ("ignoring unknown or unavailable capabilities: [...]"); capMask throws
 // instead, and unknownCaps()/unsupportedCaps() let a caller follow runc.
 
-import { readFileSync } from 'fs';
+import { readFileSync } from './sys/fs';
 
 export const CAPABILITIES: Readonly<Record<string, number>> = Object.freeze({
   CAP_CHOWN: 0,

@@ -1,5 +1,5 @@
 // Facts about this host that decide what a container may ask for.
-import * as fs from 'node:fs';
+import * as fs from './sys/fs';
 import type { HostFeatures } from './plan/build';
 import { parseProfiles } from './plan/lsm';
 

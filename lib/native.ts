@@ -1,11 +1,34 @@
 // The only file that loads the addon. Typed wrappers, nothing else.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { isCompiledExecutable } from './self';
+import { closeSync } from './sys/fs';
+import * as path from './sys/path';
+import { errnoName as uvErrnoName } from './sys/uv-errors';
 import type { LaunchPlan, NativeFailure } from './plan/types';
 import type { SeccompPlan } from './seccomp/plan';
 
-interface Addon {
+/** addon/src/fsops.c: syscalls that return their result or a negative errno (lib/sys/fs-addon.ts) */
+export interface FsAddon {
+  fsOpen(path: string, flags: number, mode: number): number;
+  fsClose(fd: number): number;
+  fsRead(fd: number, buf: Uint8Array, offset: number, length: number): number;
+  fsWrite(fd: number, buf: Uint8Array, offset: number, length: number): number;
+  /** out: lib/sys/fs-addon.ts Stats' fields in order */
+  fsStat(path: string, follow: boolean, out: Float64Array): number;
+  fsFstat(fd: number, out: Float64Array): number;
+  fsStatfs(path: string, out: Float64Array): number;
+  fsMkdir(path: string, mode: number): number;
+  fsRmdir(path: string): number;
+  fsUnlink(path: string): number;
+  fsRename(from: string, to: string): number;
+  fsChmod(path: string, mode: number): number;
+  fsAccess(path: string, mode: number): number;
+  fsReadlink(path: string): string | number;
+  fsRealpath(path: string): string | number;
+  /** fills names and their d_type; the count or a negative errno */
+  fsReaddir(path: string, names: string[], types: number[]): number;
+}
+
+interface Addon extends FsAddon {
   spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult;
   pidfdOpen(pid: number): number;
   flock(fd: number, exclusive: boolean, wait: boolean): number;
@@ -149,7 +172,7 @@ export function proxyPty(master: number, pid: number, copySize: boolean): Promis
     const rc = load().proxyPty(master, pid, copySize, resolve);
     if (rc < 0) {
       // not started: the master is still ours to close
-      fs.closeSync(master);
+      closeSync(master);
       resolve(rc);
     }
   });
@@ -215,7 +238,12 @@ export function seccompSyscallNumbers(names: string[], token: number): number[] 
   return load().seccompSyscallNumbers(names, token);
 }
 
-/** "EEXIST" for 17: node's name of an errno number, for errnoText */
+/** "EEXIST" for 17: node's name of an errno number, for errnoText (without loading node:os) */
 export function errnoName(n: number): string {
-  return Object.entries(require('node:os').constants.errno as Record<string, number>).find(([, v]) => v === n)?.[0] ?? `errno ${n}`;
+  return uvErrnoName(n);
+}
+
+/** the file system calls, for lib/sys/fs-addon.ts */
+export function fsAddon(): FsAddon {
+  return load();
 }

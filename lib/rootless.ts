@@ -4,8 +4,8 @@
 // starts it as uid 0 inside podman's user namespace). The decisions are pure
 // functions of the facts (unit-tested without root); `hostRootless()` reads
 // the facts once per process.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from './sys/fs';
+import * as path from './sys/path';
 
 export interface RootlessFacts {
   /** geteuid() */

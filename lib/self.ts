@@ -6,7 +6,7 @@
 // directory frozen at build time, so neither says where the program is
 // installed: process.execPath (the kernel's /proc/self/exe, symlinks
 // resolved) does.
-import * as fs from 'node:fs';
+import * as fs from './sys/fs';
 
 const BUNFS = '/$bunfs/';
 

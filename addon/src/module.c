@@ -12,6 +12,7 @@ static napi_value init_module(napi_env env, napi_value exports)
 	unixsock_register(env, exports);
 	lock_register(env, exports);
 	fdhygiene_register(env, exports);
+	fsops_register(env, exports);
 	return exports;
 }
 

@@ -16,6 +16,7 @@ void ptyproxy_register(napi_env env, napi_value exports); /* ptyproxy.c */
 void unixsock_register(napi_env env, napi_value exports); /* unixsock.c */
 void lock_register(napi_env env, napi_value exports);     /* lock.c */
 void fdhygiene_register(napi_env env, napi_value exports); /* fdhygiene.c */
+void fsops_register(napi_env env, napi_value exports);    /* fsops.c */
 
 /* plan.c: the LaunchPlan into C memory (0 with an exception pending) */
 int plan_from_js(napi_env env, napi_value o, struct plan *p);

@@ -9,7 +9,7 @@
 //
 // Wire format (D-Bus specification, "Message Protocol"): little endian; each
 // value aligned to its type's alignment from the start of the message.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import * as native from '../native';
 
 export interface Variant {

@@ -1,6 +1,6 @@
 // Where the cgroup hierarchies are mounted: v1 (one per controller set), v2
 // (unified), or hybrid (v1 controllers plus a cgroup2 mount, like this host).
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 
 export interface Hierarchy {
   /** key used in state and paths: "memory", "cpu,cpuacct", "name=systemd", "unified" */

@@ -3,8 +3,8 @@
 // the init waits, before it runs anything. Resource limits are written between
 // the two (managerFor(...).apply), so the init never runs unlimited.
 import { errnoText } from '../errno';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import type { Layout } from './layout';
 import type { LinuxDevice, Resources } from '../config/types';
 import { RuntsError } from '../errors';

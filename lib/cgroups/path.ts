@@ -1,6 +1,6 @@
 // linux.cgroupsPath to a path inside each hierarchy.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import { RuntsError } from '../errors';
 
 /**

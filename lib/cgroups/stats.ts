@@ -1,8 +1,8 @@
 // Container statistics in the JSON shape of runc's `events` (runc/types), the
 // one containerd and podman parse. Field names, omitempty rules and units are
 // runc 1.1's; a v2 host fills the same shape from its own files.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import { dirFor } from './manager';
 
 /** uint64 counters: "unlimited" (2^63 - 4096) does not fit a double exactly, so it stays a bigint */

@@ -9,8 +9,8 @@
 //
 // Property mapping is pure (unitProperties, resourceProperties) and taken
 // from the cgroupfs write list: systemd and the files cannot disagree.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import { RuntsError } from '../errors';
 import type { LinuxDevice, Resources } from '../config/types';
 import { DBusCallError, DBusProtocolError, SyncConnection, type DBusValue, type Message, type Variant } from './dbus';

@@ -1,8 +1,8 @@
 // `checkpoint` and `restore`: runc does them with CRIU; runts has no CRIU
 // support yet. The commands exist so that a caller gets runc's argument
 // checks and then one clear line, rather than "No help topic".
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import { str, type FlagValues } from './args';
 import { RuntsError } from '../errors';
 import { errnoText } from '../errno';

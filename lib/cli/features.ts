@@ -1,6 +1,6 @@
 // `runts features`: runtime-spec features.md, generated from the tables the
 // implementation itself uses, so it cannot claim what the code does not do.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import type { Command } from './command';
 import { allCapNames } from '../capabilities';
 import { HOOK_NAMES } from '../hooks';

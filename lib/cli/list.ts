@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import { bool, str } from './args';
 import { RuntsError } from '../errors';
 import type { Command } from './command';

@@ -1,7 +1,7 @@
 // Error and debug lines the way runc (logrus) writes them: with --log the
 // line goes to the file (text or json, which podman and containerd parse) and
 // the bare message to stderr; without --log a logrus text line to stderr.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import type { GlobalOptions } from './command';
 import { writeStderr } from './stdio';
 

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import { bool, int, str } from './args';
 import { RuntsError } from '../errors';
 import { withPrefix, type Command } from './command';

@@ -5,8 +5,8 @@
 //   open config.json: permission denied
 // all with exit code 1.
 
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import type { FlagValues } from './args';
 import { bool, str } from './args';
 import type { Command, GlobalOptions } from './command';

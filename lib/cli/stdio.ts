@@ -3,7 +3,7 @@
 // and loads its modules), more than `state` spends on its work. Writes are
 // synchronous, as node's own stdout writes to files and pipes are on Linux, so
 // lines stay in order with anything still written through the streams.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 
 let pause: Int32Array | undefined;
 

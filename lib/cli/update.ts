@@ -1,6 +1,6 @@
 // `update`: runc's flags, or -r FILE / -r - (containerd's shim writes the
 // LinuxResources JSON to stdin). With -r the other flags are ignored, as in runc.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import { str, int, type FlagValues } from './args';
 import { RuntsError } from '../errors';
 import type { Command } from './command';

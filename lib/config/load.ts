@@ -6,8 +6,8 @@
 // fails, to accept comments and trailing commas.
 
 import { ConfigRefusal } from '../errors';
-import * as fs from 'fs';
-import * as path from 'path';
+import * as fs from '../sys/fs';
+import * as path from '../sys/path';
 import type { ErrorObject } from 'ajv';
 import { errnoText } from '../errno';
 import { validateConfig, validateProcess } from './validate.generated';

@@ -1,5 +1,5 @@
 // `exec`: another process in a running container, as runc exec runs it.
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import { RuntsError, TransitionRefused } from '../errors';
 import type { Process } from '../config/types';
 import { buildExecPlan } from '../plan/exec';

@@ -3,9 +3,9 @@
 // cgroups, hooks, the bundle and the state directory) goes through one Host.
 // realHost() is the machine; spec/unit/fake-host.ts records the calls and
 // plays the machine in unit tests that need no root.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import * as fs from '../sys/fs';
+import type * as Os from 'node:os';
+import * as path from '../sys/path';
 import type * as ChildProcess from 'node:child_process';
 import { lastCap, ownBoundingSet } from '../capabilities';
 import { hostLayout, type Layout } from '../cgroups/layout';
@@ -162,6 +162,11 @@ export const PASSWD_MAX_BYTES = 4 << 20;
 
 /** node:child_process costs ~2 ms to load on every call; only hooks and veth moves need it */
 const childProcess = (): typeof ChildProcess => require('node:child_process');
+/** a builtin costs ~0.8 ms to load in the executable: only a rootless caller's user name needs node:os */
+const os = (): typeof Os => require('node:os');
+/** Linux errno numbers (lib/sys/uv-errors.ts has them all) */
+const EINVAL = 22;
+const EFBIG = 27;
 // Required when first called, not when this module loads: every command
 // loads the host (Store carries it), and `state` must not evaluate the config
 // validator or the seccomp code (spec/lazy-load.test.ts)
@@ -330,7 +335,7 @@ const real: Host = {
     };
     let user = String(euid);
     try {
-      user = os.userInfo().username;
+      user = os().userInfo().username;
     } catch {
       // no passwd entry: subuid lines may still name the number
     }
@@ -378,7 +383,6 @@ const real: Host = {
     // not block create, /dev/zero must not fill memory
     const r = native.readFileInRoot(rootfs, 'etc/passwd', PASSWD_MAX_BYTES);
     if (typeof r !== 'number') return r.toString('utf8');
-    const { EINVAL, EFBIG } = os.constants.errno;
     const why = r === -EINVAL ? 'not a regular file' : r === -EFBIG ? `larger than ${PASSWD_MAX_BYTES} bytes` : undefined;
     if (why) warn(`/etc/passwd in the rootfs is ${why}: ignored (HOME=/)`);
     return undefined;

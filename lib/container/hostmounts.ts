@@ -4,7 +4,7 @@
 // runtime.md says delete removes what create made, so runts records the
 // mounts that appeared under the rootfs during create and delete takes off
 // exactly those (same mount id at the same place), deepest first.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 
 export interface HostMount {
   /** mountinfo's mount id */

@@ -1,7 +1,7 @@
 // The OCI lifecycle operations, shared by the thin CLI commands: create,
 // start, kill, delete. Each asks status.ts whether the container's status
 // allows it and refuses with a TransitionRefused; the host is store.host.
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import type { Layout } from '../cgroups/layout';
 import type { Placement } from '../cgroups/manager';
 import { besideOwnCgroup, parseSystemdPath, resolveCgroupPath } from '../cgroups/path';

@@ -1,6 +1,6 @@
 // Facts about a host process read from /proc, so a reused pid is never taken
 // for the container: the start time (field 22 of /proc/<pid>/stat) pins it.
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 
 export interface ProcStat {
   state: string;

@@ -1,7 +1,7 @@
 // The one path by which create and exec start a process: runc's console
 // rules (checked before anything is made), the seccomp filter built once and
 // kept, the addon's spawn with its failure as a NativeError, and the pid file.
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import { ConsoleRefusal, NativeError } from '../errors';
 import type { LaunchPlan } from '../plan/types';
 import type { Store } from './store';

@@ -1,7 +1,7 @@
 // The state store: <root>/<id>/state.json written atomically (tmp +
 // rename). Creating the <root>/<id> directory is the lock for an id: mkdir is
 // atomic, so of two concurrent creates exactly one wins.
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import { OCI_VERSION } from '../config/default-spec';
 import type { Spec } from '../config/types';
 import { ContainerExists, ContainerNotFound, DamagedState, InvalidId } from '../errors';

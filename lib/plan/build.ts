@@ -1,7 +1,7 @@
 // config.json + command-line options -> LaunchPlan. Pure: everything it needs
 // from the host comes in through PlanInput, so unit tests run without root.
 import { ConfigRefusal } from '../errors';
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import { capMask, capNumber } from '../capabilities';
 import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Mount, Process, Spec } from '../config/types';

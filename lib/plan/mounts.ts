@@ -2,7 +2,7 @@
 // them. Pure: the one file-system question (is a bind source a directory?) is
 // asked through a function the caller passes in.
 import { ConfigRefusal } from '../errors';
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import type { IDMapping, Mount } from '../config/types';
 import type { Hierarchy } from '../cgroups/layout';
 import type { PlanMount } from './types';

@@ -4,7 +4,7 @@
 // bind over /proc/sys/..., /proc/self/... or a tmpfs over /proc would let a
 // config redirect what runts or the container's tools write there
 // (CVE-2019-19921's class; the sysctl writes are also checked by the addon).
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import type { Mount } from '../config/types';
 import { ConfigRefusal } from '../errors';
 

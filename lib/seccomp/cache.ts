@@ -2,9 +2,9 @@
 // libseccomp takes 12-20 ms to build podman's profile for three
 // architectures, on every create and exec, and the result depends on nothing
 // but the plan (and this machine's libseccomp, whose BPF stays valid).
-import * as fs from 'node:fs';
+import * as fs from '../sys/fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
+import * as path from '../sys/path';
 import * as native from '../native';
 import type { SeccompPlan } from './plan';
 import { encodeBpf, enosysLimits, enosysStub } from './enosys';
