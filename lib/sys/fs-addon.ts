@@ -69,9 +69,23 @@ export class Stats {
   mtimeMs: number;
   ctimeMs: number;
   birthtimeMs: number;
+  // indexed, not destructured: the first array destructuring sets up
+  // iterators, ~0.2 ms in the executable's interpreter
   constructor(f: Float64Array) {
-    [this.dev, this.ino, this.mode, this.nlink, this.uid, this.gid, this.rdev, this.size] = f;
-    [this.blksize, this.blocks, this.atimeMs, this.mtimeMs, this.ctimeMs, this.birthtimeMs] = f.subarray(8);
+    this.dev = f[0];
+    this.ino = f[1];
+    this.mode = f[2];
+    this.nlink = f[3];
+    this.uid = f[4];
+    this.gid = f[5];
+    this.rdev = f[6];
+    this.size = f[7];
+    this.blksize = f[8];
+    this.blocks = f[9];
+    this.atimeMs = f[10];
+    this.mtimeMs = f[11];
+    this.ctimeMs = f[12];
+    this.birthtimeMs = f[13];
   }
   isFile(): boolean {
     return isType(this.mode, constants.S_IFREG);
@@ -190,8 +204,9 @@ export function readFileSync(file: string | number, encoding?: Encoding): Buffer
   const fd = typeof file === 'number' ? file : openSync(file, 'r');
   try {
     // /proc and /sys files say size 0: read those in chunks until the end
-    const st = fstatSync(fd);
-    const size = st.isFile() ? st.size : 0;
+    const st = new Float64Array(STAT_FIELDS);
+    check(a().fsFstat(fd, st), 'fstat');
+    const size = isType(st[2], constants.S_IFREG) ? st[7] : 0;
     let buf = Buffer.allocUnsafe(size > 0 ? size : 8192);
     let total = 0;
     for (;;) {
