@@ -42,6 +42,22 @@ static void set_final_affinity(const struct plan_process *pr)
 		fail("set final CPU affinity", "", errno);
 }
 
+/* Into the container's v1 cgroups, by the init itself: a thread that writes
+ * "0" to `tasks` moves only itself (the whole init: it has one thread) and
+ * takes no global lock (plan.h). The v2 cgroup it was cloned into. */
+static void join_own_cgroups(const struct plan *p)
+{
+	int i;
+	for (i = 0; i < p->sync.ncgroup_tasks; i++) {
+		ssize_t n = write(p->sync.cgroup_tasks_fd[i], "0", 1);
+		if (n != 1)
+			fail("join cgroup", p->sync.cgroup_tasks[i], n < 0 ? errno : EIO);
+		close(p->sync.cgroup_tasks_fd[i]);
+	}
+	if (p->sync.cgroup_into_fd >= 0)
+		close(p->sync.cgroup_into_fd);
+}
+
 void init_stage2(const struct plan *p)
 {
 	const struct plan_process *pr = &p->proc;
@@ -51,6 +67,7 @@ void init_stage2(const struct plan *p)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		fail("set parent death signal", "", errno);
+	join_own_cgroups(p);
 	expect(SYNC_GO, "wait for cgroup placement");
 	if ((p->ns.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		fail("create cgroup namespace", "", errno);

@@ -132,6 +132,8 @@ static const struct rd_field attrs_fields[] = {
 };
 
 static const struct rd_field sync_fields[] = {
+	F_STRV(struct plan_sync, "cgroupTasks", cgroup_tasks, PATHLEN, ncgroup_tasks),
+	F_STR(struct plan_sync, "cgroupInto", cgroup_into, PATHLEN),
 	F_STRV(struct plan_sync, "cgroupProcs", cgroup_procs, PATHLEN, ncgroup_procs),
 	F_STR(struct plan_sync, "fifoPath", fifo_path, PATHLEN),
 	F_BOOL(struct plan_sync, "pauseForHooks", pause_for_hooks),
@@ -303,19 +305,25 @@ static void read_start_hooks(struct rd *r, napi_value o, struct plan_sync *sy)
 
 static void read_sync(struct rd *r, napi_value o, void *out)
 {
+	struct plan_sync *sy = out;
 	if (rd_fields(r, o, out, ROWS(sync_fields)))
 		read_start_hooks(r, o, out);
+	if (r->ok && sy->ncgroup_tasks > PLAN_MAX_CGROUP_TASKS)
+		rd_fail(r, "cgroupTasks", "has more entries than there can be v1 hierarchies");
 }
 
 int plan_from_js(napi_env env, napi_value o, struct plan *p)
 {
 	struct rd r;
-	int no_rootfs = 0;
+	int no_rootfs = 0, i;
 
 	memset(p, 0, sizeof(*p));
 	p->sync.fifo_fd = -1;
 	p->sync.console_fd = -1;
 	p->sync.hooks_fd = -1;
+	p->sync.cgroup_into_fd = -1;
+	for (i = 0; i < PLAN_MAX_CGROUP_TASKS; i++)
+		p->sync.cgroup_tasks_fd[i] = -1;
 	rd_init(&r, env, "LaunchPlan");
 	read_section(&r, o, "namespaces", read_namespaces, &p->ns);
 	/* exec: no rootfs section, nothing of the container is set up again */

@@ -170,9 +170,30 @@ struct plan_hook {
 #define PLAN_MAX_START_HOOKS 256
 #define PLAN_MAX_STATE (16 << 20) /* the state JSON a hook reads on stdin */
 
+#define PLAN_MAX_CGROUP_TASKS 32 /* v1 hierarchies (the kernel has 14 controllers) */
+
 struct plan_sync {
+	/* How the init gets into its cgroups without the parent writing its pid
+	 * into cgroup.procs: such a write moves another process, which takes
+	 * the global cgroup_threadgroup_rwsem for writing and so waits for an
+	 * RCU grace period (8-30 ms measured here, most of a create). A thread
+	 * that moves itself into a v1 hierarchy through `tasks` takes no global
+	 * lock, and a child cloned into a v2 cgroup (CLONE_INTO_CGROUP) is
+	 * never migrated. docs/DESIGN.md "Cgroup placement". */
+	/* v1 `tasks` files, opened by the parent before clone (the kernel checks
+	 * the opener's credentials); the init writes "0" into each first thing */
+	int ncgroup_tasks;
+	char **cgroup_tasks;
+	int cgroup_tasks_fd[PLAN_MAX_CGROUP_TASKS];
+	/* the v2 directory stage 1 clones the init into, "" for none; opened by
+	 * the parent. On a kernel without clone3 or CLONE_INTO_CGROUP, stage 1
+	 * clones as before and the parent writes the pid into its cgroup.procs. */
+	char *cgroup_into;
+	int cgroup_into_fd;
+	/* cgroup.procs files the parent writes the init's pid into (where stage
+	 * 1 cannot clone into the cgroup: lib/cgroups/join.ts) */
 	int ncgroup_procs;
-	char **cgroup_procs; /* the parent writes the init's pid into each */
+	char **cgroup_procs;
 	char *fifo_path;
 	int fifo_fd; /* opened by the parent before clone, -1 for none */
 	/* stop before the pivot so the runtime can run prestart, createRuntime
@@ -239,7 +260,8 @@ static inline int plan_init_waits_itself(const struct plan *p)
 enum sync_type {
 	SYNC_NEED_MAPS = 1, /* stage1 -> parent: write my uid/gid maps */
 	SYNC_MAPS_DONE,     /* parent -> stage1 */
-	SYNC_INIT_PID,      /* stage1 -> parent: the init's pid in the parent's pid ns */
+	SYNC_INIT_PID,      /* stage1 -> parent: the init's pid in the parent's pid ns;
+			     * err: why the init is not in cgroup_into (0: it is) */
 	SYNC_GO,            /* parent -> init: placed in cgroups, go on */
 	SYNC_READY,         /* init -> parent: set up, about to exec the helper */
 	SYNC_HOOKS,         /* init -> parent: mounted, not pivoted: run the create hooks */

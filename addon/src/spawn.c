@@ -8,6 +8,7 @@
  * sealed exec helper (exec-helper.c), so no fork of the runtime is left. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <malloc.h>
 #include <sched.h>
 #include <signal.h>
@@ -37,7 +38,8 @@ struct failure {
 static void set_failure(struct failure *f, const char *step, const char *path, int err)
 {
 	snprintf(f->step, sizeof(f->step), "%s", step);
-	snprintf(f->path, sizeof(f->path), "%s", path ? path : "");
+	/* a longer path is cut in the report, never in what is done */
+	snprintf(f->path, sizeof(f->path), "%.*s", (int)sizeof(f->path) - 1, path ? path : "");
 	f->err = err;
 }
 
@@ -181,21 +183,41 @@ static int on_need_maps(struct parent *ps)
 	return reply(ps, SYNC_MAPS_DONE);
 }
 
-static int on_init_pid(struct parent *ps, pid_t init)
+/* The init's pid into one cgroup.procs file: a move of another process, the
+ * slow way (plan.h) */
+static int write_procs(struct parent *ps, const char *file, pid_t init)
+{
+	char pidbuf[16];
+	int rc;
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)init);
+	rc = write_all(file, pidbuf, strlen(pidbuf));
+	if (rc < 0)
+		set_failure(ps->f, "join cgroup", file, -rc);
+	return rc;
+}
+
+/* The init joins every v1 hierarchy by its own write (init.c, before it
+ * waits for SYNC_GO) and the v2 one by its clone; the parent moves it into
+ * the plan's cgroup.procs files, and into the v2 cgroup when the kernel had
+ * no clone into it (into_err). */
+static int on_init_pid(struct parent *ps, pid_t init, int into_err)
 {
 	struct plan_sync *sy = &ps->p->sync;
-	char pidbuf[16];
-	int i, rc;
+	char procs[PATH_MAX + 16];
+	int i;
 	ps->init = init;
 	reap(ps->stage1);
 	ps->stage1 = -1;
-	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)init);
-	for (i = 0; i < sy->ncgroup_procs; i++) {
-		rc = write_all(sy->cgroup_procs[i], pidbuf, strlen(pidbuf));
-		if (rc < 0) {
-			set_failure(ps->f, "join cgroup", sy->cgroup_procs[i], -rc);
+	for (i = 0; i < sy->ncgroup_procs; i++)
+		if (write_procs(ps, sy->cgroup_procs[i], init) < 0)
+			return -1;
+	if (into_err && sy->cgroup_into[0]) {
+		if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", sy->cgroup_into) >= (int)sizeof(procs)) {
+			set_failure(ps->f, "join cgroup", sy->cgroup_into, ENAMETOOLONG);
 			return -1;
 		}
+		if (write_procs(ps, procs, init) < 0)
+			return -1;
 	}
 	/* the systemd driver asks systemd to place the init here (its cgroup
 	 * namespace is unshared only after SYNC_GO) */
@@ -246,7 +268,7 @@ static int on_message(struct parent *ps, struct sync_msg *m, int passed)
 	case SYNC_NEED_MAPS:
 		return on_need_maps(ps);
 	case SYNC_INIT_PID:
-		return on_init_pid(ps, m->pid);
+		return on_init_pid(ps, m->pid, m->err);
 	case SYNC_SECCOMP_FD:
 		return on_seccomp_fd(ps, passed);
 	case SYNC_NEED_SOURCES:
@@ -427,6 +449,30 @@ struct spawn_fds {
 	int console_peer; /* our end of a foreground run's console socketpair */
 };
 
+/* The cgroup files the child joins by (plan.h): opened here, by the runtime,
+ * before any namespace is entered; the kernel checks a v1 `tasks` write
+ * against the opener's credentials, so the init may write it from inside a
+ * user namespace. */
+static int open_cgroup_joins(struct plan_sync *sy, struct failure *f)
+{
+	int i;
+	for (i = 0; i < sy->ncgroup_tasks; i++) {
+		sy->cgroup_tasks_fd[i] = open(sy->cgroup_tasks[i], O_WRONLY | O_CLOEXEC);
+		if (sy->cgroup_tasks_fd[i] < 0) {
+			set_failure(f, "join cgroup", sy->cgroup_tasks[i], errno);
+			return -1;
+		}
+	}
+	if (sy->cgroup_into[0]) {
+		sy->cgroup_into_fd = open(sy->cgroup_into, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sy->cgroup_into_fd < 0) {
+			set_failure(f, "join cgroup", sy->cgroup_into, errno);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* what must be opened before any namespace is entered: 0, or -1 with f set */
 static int open_before_clone(struct plan *p, struct spawn_fds *fds, struct failure *f)
 {
@@ -466,6 +512,8 @@ static int open_before_clone(struct plan *p, struct spawn_fds *fds, struct failu
 		fds->console_peer = cv[0];
 		p->sync.console_fd = cv[1];
 	}
+	if (open_cgroup_joins(&p->sync, f) < 0)
+		return -1;
 	for (i = 0; i < p->rootfs.nmounts; i++) {
 		struct plan_mount *m = &p->rootfs.mounts[i];
 		if (!m->idmap_uid[0])
@@ -504,6 +552,12 @@ static pid_t clone_and_run(struct plan *p, struct spawn_fds *fds, struct failure
 
 static void close_spawn_fds(struct plan *p, struct spawn_fds *fds)
 {
+	int i;
+	for (i = 0; i < p->sync.ncgroup_tasks; i++)
+		if (p->sync.cgroup_tasks_fd[i] >= 0)
+			close(p->sync.cgroup_tasks_fd[i]);
+	if (p->sync.cgroup_into_fd >= 0)
+		close(p->sync.cgroup_into_fd);
 	if (fds->sv[0] >= 0)
 		close(fds->sv[0]);
 	if (fds->sv[1] >= 0)
@@ -519,8 +573,9 @@ static void close_spawn_fds(struct plan *p, struct spawn_fds *fds)
 }
 
 /* spawn(plan, onHooks?, onPlaced?) -> {pid, consoleFd?} | {error: {step, path, errno, message}};
- * onPlaced(initPid) is called once the init's pid is known and written into
- * the plan's cgroup.procs files, before it goes on; onHooks(initPid) while the
+ * onPlaced(initPid) is called once the init's pid is known, while the init
+ * waits before anything of the container is set up (it has placed itself in
+ * the plan's cgroups, or is placed here just before); onHooks(initPid) while the
  * init waits before its pivot. If either throws, the container is killed and
  * the exception propagates. */
 static napi_value js_spawn(napi_env env, napi_callback_info info)

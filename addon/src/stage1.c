@@ -24,6 +24,12 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 static void reset_signals(void)
 {
@@ -44,16 +50,20 @@ static void reset_signals(void)
 }
 
 /* Keep 0..2, the preserved fds 3..3+n-1, and the few fds the child itself
- * needs (sync socket, exec fifo, console socket, hooks fifo); close the rest so no host fd
+ * needs (sync socket, exec fifo, console socket, hooks fifo, the cgroup files
+ * it joins by); close the rest so no host fd
  * can reach the container (CVE-2024-21626). A kept fd that sits in the
  * preserved range is moved above it first. */
-static void close_other_fds(const struct plan *p)
+static void close_other_fds(struct plan *p)
 {
-	int *own[] = {&g_sync, &g_fifo, &g_console, &g_hooks};
-	const int nown = (int)(sizeof(own) / sizeof(own[0]));
-	int keep[4 + PLAN_MAX_IDMAPS], nkeep = 0, i, j;
+	int *own[5 + PLAN_MAX_CGROUP_TASKS] = {&g_sync, &g_fifo, &g_console, &g_hooks, &p->sync.cgroup_into_fd};
+	int nown = 5;
+	int keep[5 + PLAN_MAX_CGROUP_TASKS + PLAN_MAX_IDMAPS], nkeep = 0, i, j;
 	unsigned int first = 3u + (unsigned int)p->proc.preserve_fds, lo;
 
+	/* the cgroup files the init joins by (plan.h) */
+	for (i = 0; i < p->sync.ncgroup_tasks; i++)
+		own[nown++] = &p->sync.cgroup_tasks_fd[i];
 	for (i = 0; i < nown; i++) {
 		if (*own[i] >= 0 && *own[i] < (int)first) {
 			int nfd = fcntl(*own[i], F_DUPFD_CLOEXEC, (int)first + 3);
@@ -70,7 +80,7 @@ static void close_other_fds(const struct plan *p)
 	for (i = 0; i < p->rootfs.nmounts; i++) {
 		if (p->rootfs.mounts[i].userns_fd < 0)
 			continue;
-		if (p->rootfs.mounts[i].userns_fd < (int)first || nkeep >= 4 + PLAN_MAX_IDMAPS)
+		if (p->rootfs.mounts[i].userns_fd < (int)first || nkeep >= (int)(sizeof(keep) / sizeof(keep[0])))
 			fail("keep idmap user namespace", p->rootfs.mounts[i].destination, EBADF);
 		keep[nkeep++] = p->rootfs.mounts[i].userns_fd;
 	}
@@ -190,9 +200,45 @@ static void receive_sources(struct plan *p)
 	}
 }
 
+/* clone3's arguments up to .cgroup (CLONE_ARGS_SIZE_VER2), spelled out: the
+ * build machine's headers may predate it */
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait for
+ * it; a new pid namespace takes effect for this child only. With a v2 cgroup
+ * in the plan the init is cloned into it (it is never migrated: plan.h).
+ * A kernel without clone3 (ENOSYS) or without CLONE_INTO_CGROUP (E2BIG,
+ * EINVAL) refuses before it makes anything: then *into_err says so, the
+ * clone is the old one and the parent places the init (spawn.c). Any other
+ * refusal is the cgroup's (permissions, pids.max, a threaded or busy cgroup)
+ * and fails the spawn as a refused write would; it also came after the new
+ * pid namespace's first pid was taken, which leaves that namespace unable to
+ * get another. The exit signal of a CLONE_PARENT child is stage 1's own
+ * (SIGCHLD), and clone3 wants 0 given for it. */
+static long clone_init(const struct plan *p, int *into_err)
+{
+	struct clone_args_v2 a;
+	long pid;
+	if (p->sync.cgroup_into_fd >= 0) {
+		memset(&a, 0, sizeof(a));
+		a.flags = (uint64_t)CLONE_PARENT | CLONE_INTO_CGROUP;
+		a.cgroup = (uint64_t)p->sync.cgroup_into_fd;
+		pid = syscall(SYS_clone3, &a, sizeof(a));
+		if (pid >= 0)
+			return pid;
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			fail("join cgroup", p->sync.cgroup_into, errno);
+		*into_err = errno;
+	}
+	return syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+}
+
 void child_stage1(struct plan *p, int syncfd, pid_t parent)
 {
 	long pid;
+	int into_err = 0;
 	g_sync = syncfd;
 	g_fifo = p->sync.fifo_fd;
 	g_console = p->sync.console_fd;
@@ -211,13 +257,11 @@ void child_stage1(struct plan *p, int syncfd, pid_t parent)
 	create_namespaces(&p->ns, &p->proc);
 	receive_sources(p);
 
-	/* CLONE_PARENT: the init becomes the runtime's child, so `run` can wait
-	 * for it; a new pid namespace takes effect for this child only. */
-	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+	pid = clone_init(p, &into_err);
 	if (pid < 0)
 		fail("clone init", "", errno);
 	if (pid == 0)
 		init_stage2(p);
-	send_msg(SYNC_INIT_PID, (int)pid, 0, "", "");
+	send_msg(SYNC_INIT_PID, (int)pid, into_err, "", "");
 	_exit(0);
 }

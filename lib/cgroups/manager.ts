@@ -1,10 +1,11 @@
 // Placement of a container in its cgroups: the directories are made here
-// (TypeScript), the init's pid is written into cgroup.procs by the addon while
-// the init waits, before it runs anything. Resource limits are written between
+// (TypeScript), and the init joins them (lib/cgroups/join.ts) while it waits,
+// before it runs anything. Resource limits are written between
 // the two (managerFor(...).apply), so the init never runs unlimited.
 import { errnoText } from '../errno';
 import * as fs from '../sys/fs';
 import * as path from '../sys/path';
+import { cgroupJoin, NO_CGROUPS, type CgroupJoin } from './join';
 import type { Layout } from './layout';
 import type { LinuxDevice, Resources } from '../config/types';
 import { RuntsError } from '../errors';
@@ -17,24 +18,24 @@ export interface Placement {
   paths: Record<string, string>;
   /** directories made here, parents before children */
   created: string[];
-  /** the cgroup.procs files the init's pid goes into */
-  procsFiles: string[];
+  /** how the init gets into them */
+  join: CgroupJoin;
 }
 
 /** Makes the container's cgroup in every hierarchy of the layout. */
 export function prepareCgroups(layout: Layout, cgroupPath: string): Placement {
-  const placement: Placement = { paths: {}, created: [], procsFiles: [] };
+  const placement: Placement = { paths: {}, created: [], join: NO_CGROUPS };
   try {
     for (const h of layout.hierarchies) {
       const dir = path.join(h.mountpoint, cgroupPath);
       mkdirTracked(h.mountpoint, dir, placement.created, h.key.split(',').includes('cpuset'));
       placement.paths[h.key] = dir;
-      placement.procsFiles.push(path.join(dir, 'cgroup.procs'));
     }
   } catch (e) {
     removeCgroups(placement.created);
     throw e;
   }
+  placement.join = cgroupJoin(placement.paths);
   return placement;
 }
 

@@ -1,5 +1,6 @@
 // `exec`: another process in a running container, as runc exec runs it.
 import * as path from '../sys/path';
+import { cgroupJoin } from '../cgroups/join';
 import { RuntsError, TransitionRefused } from '../errors';
 import type { Process } from '../config/types';
 import { buildExecPlan } from '../plan/exec';
@@ -29,7 +30,7 @@ export interface ExecOptions {
  * --cgroup: "path" puts the process in <container cgroup>/path of every
  * hierarchy, "controller:path" in that controller's only; each must exist.
  */
-export function cgroupProcsFor(paths: Record<string, string>, sub: string[], exists: (dir: string) => boolean): string[] {
+export function cgroupDirsFor(paths: Record<string, string>, sub: string[], exists: (dir: string) => boolean): Record<string, string> {
   const chosen: Record<string, string> = { ...paths };
   for (const entry of sub) {
     const colon = entry.indexOf(':');
@@ -46,7 +47,7 @@ export function cgroupProcsFor(paths: Record<string, string>, sub: string[], exi
       chosen[k] = dir;
     }
   }
-  return Object.values(chosen).map((d) => path.join(d, 'cgroup.procs'));
+  return chosen;
 }
 
 export function execInContainer(store: Store, o: ExecOptions): Launched {
@@ -62,7 +63,7 @@ export function execInContainer(store: Store, o: ExecOptions): Launched {
     rootfs: rec.rootfs,
     namespacePaths: rec.namespacePaths,
     noNewKeyring: rec.noNewKeyring === true,
-    cgroupProcs: cgroupProcsFor(rec.cgroupPaths, o.subCgroups, (p) => store.host.realpath(p) !== undefined),
+    cgroupJoin: cgroupJoin(cgroupDirsFor(rec.cgroupPaths, o.subCgroups, (p) => store.host.realpath(p) !== undefined)),
     consoleSocket: socketPath(o.consoleSocket),
     preserveFds: o.preserveFds,
     setgroupsDenied: store.host.setgroupsDenied?.(rec.pid) === true,

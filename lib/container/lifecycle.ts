@@ -2,6 +2,7 @@
 // start, kill, delete. Each asks status.ts whether the container's status
 // allows it and refuses with a TransitionRefused; the host is store.host.
 import * as path from '../sys/path';
+import { NO_CGROUPS } from '../cgroups/join';
 import type { Layout } from '../cgroups/layout';
 import type { Placement } from '../cgroups/manager';
 import { besideOwnCgroup, parseSystemdPath, resolveCgroupPath } from '../cgroups/path';
@@ -118,11 +119,12 @@ function placeCgroups(store: Store, b: Bundle, o: CreateOptions, done: (p: Place
     const paths = { unified: path.join(top, unitCgroupPath(where.managerCgroup, resolveCgroupPath(b.spec.linux?.cgroupsPath, o.id, true, where.defaultSlice))) };
     // a create killed after systemd made the unit: delete --force stops it
     store.writeUndo(o.id, { cgroupPaths: paths, createdCgroups: [], systemdUnit: unit.unit });
-    done({ paths, created: [], procsFiles: [] });
+    // systemd makes the unit's cgroup and moves the init there itself (onPlaced)
+    done({ paths, created: [], join: NO_CGROUPS });
     return { unit, foreign: [] };
   }
   if (!rootlessMayPlace(store, b, o, layout, cgroupPath)) {
-    done({ paths: {}, created: [], procsFiles: [] });
+    done({ paths: {}, created: [], join: NO_CGROUPS });
     return { foreign: [] };
   }
   // before any mkdir: a create killed from here on leaves what delete --force
@@ -251,7 +253,7 @@ function initPlan(store: Store, b: Bundle, o: CreateOptions, fifos: { fifo: stri
     hooksFifoPath: fifos.hooksFifo,
     consoleSocket: socketPath(o.consoleSocket),
     preserveFds: listen + o.preserveFds,
-    cgroupProcs: placement.procsFiles,
+    cgroupJoin: placement.join,
     // a rootless container without a cgroup of its own sees runts' own cgroups (runc: GetOwnCgroup)
     cgroupPaths: Object.keys(placement.paths).length ? placement.paths : store.host.cgroups.ownPaths(store.host.cgroups.layout()),
     lastCap: facts.lastCap,

@@ -3,6 +3,7 @@
 import { ConfigRefusal } from '../errors';
 import * as path from '../sys/path';
 import { capMask, capNumber } from '../capabilities';
+import { cgroupSync, type CgroupJoin } from '../cgroups/join';
 import type { Hierarchy } from '../cgroups/layout';
 import type { IDMapping, Mount, Process, Spec } from '../config/types';
 import { planSeccomp } from '../seccomp/plan';
@@ -32,7 +33,8 @@ export interface PlanInput {
   /** --console-socket; "" hands the pty master back to the caller */
   consoleSocket: string;
   preserveFds: number;
-  cgroupProcs: string[];
+  /** how the init joins its cgroups (lib/cgroups/join.ts) */
+  cgroupJoin: CgroupJoin;
   /** the container's cgroup directory per hierarchy (bound at /sys/fs/cgroup without a cgroup namespace) */
   cgroupPaths?: Record<string, string>;
   lastCap: number;
@@ -419,7 +421,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
       attrs,
     },
     sync: {
-      cgroupProcs: input.cgroupProcs,
+      ...cgroupSync(input.cgroupJoin, { cloneFlags, joins }),
       fifoPath: input.fifoPath,
       pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
       consoleSocket: input.consoleSocket,

@@ -1,5 +1,6 @@
 // The plan for `exec`: a new process joins every namespace of a running
 // container and its cgroups; nothing of the container is set up again.
+import { cgroupSync, type CgroupJoin } from '../cgroups/join';
 import type { Process, Spec } from '../config/types';
 import { planAttrs } from './attrs';
 import { orderJoins } from './joins';
@@ -16,7 +17,8 @@ export interface ExecPlanInput extends ProcessPlanInput {
   rootfs: string;
   /** namespace type -> path, as recorded at create (joined ones keep their path) */
   namespacePaths: Record<string, string>;
-  cgroupProcs: string[];
+  /** how the process joins the container's cgroups (lib/cgroups/join.ts) */
+  cgroupJoin: CgroupJoin;
   /** the container was created with --no-new-keyring */
   noNewKeyring: boolean;
   consoleSocket: string;
@@ -48,6 +50,6 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
       preserveFds: input.preserveFds,
       attrs,
     },
-    sync: { cgroupProcs: input.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket, startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 },
+    sync: { ...cgroupSync(input.cgroupJoin, { cloneFlags: 0, joins }), fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket, startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 },
   };
 }

@@ -212,7 +212,11 @@ export interface ProcessPlan {
 
 /** What the parent and the child do together during the spawn. */
 export interface SyncPlan {
-  /** files the parent writes the init pid into (cgroup.procs of each hierarchy) */
+  /** v1 `tasks` files the init writes "0" into itself (lib/cgroups/join.ts) */
+  cgroupTasks: string[];
+  /** the v2 cgroup directory stage 1 clones the init into; "" for none */
+  cgroupInto: string;
+  /** cgroup.procs files the parent writes the init's pid into (a v2 cgroup stage 1 cannot clone into) */
   cgroupProcs: string[];
   /** exec fifo, opened by the parent before clone; "" for none */
   fifoPath: string;

@@ -20,7 +20,7 @@ export function planInput(spec: Spec, more: Partial<PlanInput> = {}): PlanInput 
     fifoPath: '/run/x/exec.fifo',
     consoleSocket: '',
     preserveFds: 0,
-    cgroupProcs: [],
+    cgroupJoin: { tasks: [], into: '' },
     lastCap: 40,
     hierarchies: [],
     isDirectory: () => true,

@@ -91,7 +91,7 @@ export class FakeHost implements Host {
       const dir = path.join(CGROUP_ROOT, cgroupPath);
       this.calls.push(`cgroup mkdir ${dir}`);
       this.cgroupDirs.add(dir);
-      return { paths: { unified: dir }, created: [dir], procsFiles: [path.join(dir, 'cgroup.procs')] };
+      return { paths: { unified: dir }, created: [dir], join: { tasks: [], into: dir } };
     },
     remove: (created) => {
       for (const d of created) {

@@ -14,7 +14,7 @@ import { startHookState, startStateMessage } from '../../lib/plan/hooks';
 const spec = (edit: (s: any) => void = () => {}): Spec => testSpec({ rootless: false }, edit);
 
 const input = (s: Spec, more: Partial<PlanInput> = {}): PlanInput =>
-  planInput(s, { cgroupProcs: ['/sys/fs/cgroup/pids/c/cgroup.procs'], isDirectory: (p) => !p.endsWith('.conf'), ...more });
+  planInput(s, { cgroupJoin: { tasks: ['/sys/fs/cgroup/pids/c/tasks'], into: '/sys/fs/cgroup/unified/c' }, isDirectory: (p) => !p.endsWith('.conf'), ...more });
 
 t.test('namespaces: new ones as clone flags, given paths as joins, user first and mount last', async (t) => {
   const p = buildPlan(
@@ -233,7 +233,7 @@ t.test('exec: no rootfs section; every namespace joined, user first and mount la
   t.equal(p.namespaces.cloneFlags, 0);
   t.equal(p.process.chroot, '', 'the joined mount namespace has the root');
   t.equal(p.process.sessionKeyring, '_ses.c1', "the container's keyring, joined by name");
-  t.same(p.sync, { cgroupProcs: base.cgroupProcs, fifoPath: '', pauseForHooks: false, consoleSocket: '', startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 }, 'exec runs no hooks');
+  t.same(p.sync, { cgroupTasks: base.cgroupJoin.tasks, cgroupInto: '', cgroupProcs: [`${base.cgroupJoin.into}/cgroup.procs`], fifoPath: '', pauseForHooks: false, consoleSocket: '', startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 }, 'exec runs no hooks');
   t.equal(buildExecPlan(exec({ pid: '' })).process.chroot, '/b/rootfs', 'no mount namespace: chroot into the rootfs');
 });
 

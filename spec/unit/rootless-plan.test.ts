@@ -92,7 +92,7 @@ t.test('sysfs in a new user namespace without a network namespace: the host\'s /
 });
 
 t.test('exec into a namespace with setgroups denied skips setgroups', async (t) => {
-  const base = { spec: rootless(), process: rootless().process!, initPid: 42, rootfs: '/r', namespacePaths: { user: '/proc/42/ns/user' }, cgroupProcs: [], noNewKeyring: false, consoleSocket: '', preserveFds: 0, bundle: '/b', lastCap: 40, hostBounding: (1n << 41n) - 1n, host: { apparmor: false, selinux: false, resctrl: false }, warn: () => {} };
+  const base = { spec: rootless(), process: rootless().process!, initPid: 42, rootfs: '/r', namespacePaths: { user: '/proc/42/ns/user' }, cgroupJoin: { tasks: [], into: '' }, noNewKeyring: false, consoleSocket: '', preserveFds: 0, bundle: '/b', lastCap: 40, hostBounding: (1n << 41n) - 1n, host: { apparmor: false, selinux: false, resctrl: false }, warn: () => {} };
   t.equal(buildExecPlan({ ...base, setgroupsDenied: true }).namespaces.setgroups, 'deny');
   t.equal(buildExecPlan(base).namespaces.setgroups, '');
 });

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lastCap, ownBoundingSet } from '../../../lib/capabilities';
+import { cgroupJoin } from '../../../lib/cgroups/join';
 import { hostLayout, type Layout } from '../../../lib/cgroups/layout';
 import { hostFacts } from '../../../lib/cgroups/manager';
 import { resolveCgroupPath } from '../../../lib/cgroups/path';
@@ -85,7 +86,7 @@ export function checkConfig(text: string, bundle: string, id: string): Verdict {
       fifoPath: path.join(bundle, 'exec.fifo'),
       consoleSocket: '',
       preserveFds: 0,
-      cgroupProcs: Object.values(placed).map((d) => path.join(d, 'cgroup.procs')),
+      cgroupJoin: cgroupJoin(placed),
       cgroupPaths: placed,
       lastCap: lastCap(),
       hierarchies: layout.hierarchies,
@@ -125,7 +126,7 @@ export function checkProcess(text: string, c: Running): Verdict {
       rootfs: c.rootfs,
       namespacePaths: c.namespacePaths,
       noNewKeyring: c.noNewKeyring === true,
-      cgroupProcs: Object.values(c.cgroupPaths).map((d) => path.join(d, 'cgroup.procs')),
+      cgroupJoin: cgroupJoin(c.cgroupPaths),
       consoleSocket: '',
       preserveFds: 0,
       bundle: c.bundle,
