@@ -91,9 +91,10 @@ function dlopen(file: string): Addon {
 export type SpawnResult = { pid: number; consoleFd?: number } | { error: NativeFailure };
 
 /**
- * Starts the container init. onPlaced runs once the init's pid is in the
- * plan's cgroup.procs files, before the init unshares its cgroup namespace or
- * runs anything; onHooks while the init waits, mounted but not yet pivoted. If
+ * Starts the container init. onPlaced runs once the init's pid is known and
+ * it is in the plan's cgroups (or about to be: the init joins its v1 ones
+ * itself, lib/cgroups/join.ts), before the init unshares its cgroup namespace
+ * or runs anything; onHooks while the init waits, mounted but not yet pivoted. If
  * either throws, the init is killed and the error propagates.
  */
 export function spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult {

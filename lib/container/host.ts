@@ -312,17 +312,21 @@ function findTool(name: string): string | undefined {
   return undefined;
 }
 
+let machineFacts: MachineFacts | undefined;
+
 const real: Host = {
   state: realStateFs,
   cgroups: realCgroups,
-  facts: () => ({
-    lastCap: lastCap(),
-    hostBounding: ownBoundingSet(),
-    features: hostFeatures(),
-    systemdRunning: fs.existsSync('/run/systemd/system'),
-    systemdDriver: fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2',
-    rootless: hostRootless(),
-  }),
+  // read once a process: a create asks three times
+  facts: () =>
+    (machineFacts ??= {
+      lastCap: lastCap(),
+      hostBounding: ownBoundingSet(),
+      features: hostFeatures(),
+      systemdRunning: fs.existsSync('/run/systemd/system'),
+      systemdDriver: fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2',
+      rootless: hostRootless(),
+    }),
   rootlessCaller() {
     const euid = process.geteuid?.() ?? 0;
     if (euid === 0) return undefined;
