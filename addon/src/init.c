@@ -71,6 +71,11 @@ void init_stage2(const struct plan *p)
 	expect(SYNC_GO, "wait for cgroup placement");
 	if ((p->ns.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		fail("create cgroup namespace", "", errno);
+	if (p->ns.cgroup_after_placement_fd >= 0) {
+		if (setns(p->ns.cgroup_after_placement_fd, CLONE_NEWCGROUP) < 0)
+			fail("join namespace", p->ns.cgroup_after_placement, errno);
+		close(p->ns.cgroup_after_placement_fd);
+	}
 	enter_root(p);
 	if (!p->exec)
 		set_hostname(&p->ns);

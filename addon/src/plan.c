@@ -36,6 +36,7 @@ static const struct rd_field ns_fields[] = {
 	F_BOOL(struct plan_namespaces, "dumpableForMaps", dumpable_for_maps),
 	F_STR(struct plan_namespaces, "hostname", hostname, 0),
 	F_STR(struct plan_namespaces, "domainname", domainname, 0),
+	F_STR(struct plan_namespaces, "cgroupAfterPlacement", cgroup_after_placement, PATHLEN),
 };
 
 static const struct rd_field mount_fields[] = {
@@ -322,6 +323,7 @@ int plan_from_js(napi_env env, napi_value o, struct plan *p)
 	p->sync.console_fd = -1;
 	p->sync.hooks_fd = -1;
 	p->sync.cgroup_into_fd = -1;
+	p->ns.cgroup_after_placement_fd = -1;
 	for (i = 0; i < PLAN_MAX_CGROUP_TASKS; i++)
 		p->sync.cgroup_tasks_fd[i] = -1;
 	rd_init(&r, env, "LaunchPlan");

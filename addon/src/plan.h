@@ -101,6 +101,12 @@ struct plan_namespaces {
 	 * files are root's otherwise, which an unprivileged parent cannot open) */
 	int dumpable_for_maps;
 	char *hostname, *domainname; /* "" to leave */
+	/* a cgroup namespace the init joins itself once it sits in its cgroups
+	 * ("" for none; lib/plan/joins.ts): stage 1 opens it with the other
+	 * namespace paths and keeps the runtime's own, so it may clone the init
+	 * into its v2 cgroup (plan_sync.cgroup_into) */
+	char *cgroup_after_placement;
+	int cgroup_after_placement_fd;
 };
 
 struct plan_rootfs {

@@ -118,10 +118,17 @@ static void set_initial_attrs(const struct plan_process *pr)
 		write_file("/proc/self/oom_score_adj", int_to_str(buf, sizeof(buf), pr->oom_score_adj), "set oom_score_adj");
 }
 
-/* join namespaces given by path, user first (the plan orders them) */
-static void join_namespaces(const struct plan_namespaces *ns)
+/* join namespaces given by path, user first (the plan orders them); the
+ * cgroup namespace the init joins later is opened now, while the path still
+ * resolves in the runtime's mount namespace */
+static void join_namespaces(struct plan_namespaces *ns)
 {
 	int i;
+	if (ns->cgroup_after_placement[0]) {
+		ns->cgroup_after_placement_fd = open(ns->cgroup_after_placement, O_RDONLY | O_CLOEXEC);
+		if (ns->cgroup_after_placement_fd < 0)
+			fail("open namespace", ns->cgroup_after_placement, errno);
+	}
 	for (i = 0; i < ns->njoins; i++) {
 		int fd = open(ns->joins[i].path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)

@@ -12,7 +12,7 @@ import { planStartHooks, startStateMaxBytes } from './hooks';
 import { checkMountLabel, planExecLabel, type LsmHost } from './lsm';
 import { checkProcMount } from './procmount';
 import { checkMappingIds, checkProcessIds } from './ids';
-import { orderJoins } from './joins';
+import { deferCgroupJoin, orderJoins } from './joins';
 import { checkConfigLimits, checkPreserveFds, u64 } from './limits';
 import { checkRootlessNamespaces, mapWriting, ROOT_WRITES, type RootlessCaller } from './rootless-maps';
 import { idMapText, PROPAGATION_OPTIONS, MS, planMounts } from './mounts';
@@ -388,11 +388,13 @@ export function buildPlan(input: PlanInput): LaunchPlan {
   const { rootPropagation, rootfsPropagation } = propagation(linux.rootfsPropagation ?? '');
 
   const procPart = processPlan(proc, spec, input);
+  const staged = deferCgroupJoin(joins, newUser);
 
   return {
     namespaces: {
       cloneFlags,
-      joins,
+      joins: staged.joins,
+      cgroupAfterPlacement: staged.cgroupAfterPlacement,
       uidMap: newUser ? idMapText(linux.uidMappings) : '',
       gidMap: newUser ? idMapText(linux.gidMappings) : '',
       ...maps,
@@ -421,7 +423,7 @@ export function buildPlan(input: PlanInput): LaunchPlan {
       attrs,
     },
     sync: {
-      ...cgroupSync(input.cgroupJoin, { cloneFlags, joins }),
+      ...cgroupSync(input.cgroupJoin, { cloneFlags, joins: staged.joins }),
       fifoPath: input.fifoPath,
       pauseForHooks: ['prestart', 'createRuntime', 'createContainer'].some((h) => (spec.hooks?.[h as keyof NonNullable<Spec['hooks']>] ?? []).length > 0),
       consoleSocket: input.consoleSocket,

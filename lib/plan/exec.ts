@@ -3,7 +3,7 @@
 import { cgroupSync, type CgroupJoin } from '../cgroups/join';
 import type { Process, Spec } from '../config/types';
 import { planAttrs } from './attrs';
-import { orderJoins } from './joins';
+import { deferCgroupJoin, orderJoins } from './joins';
 import { processPlan, type ProcessPlanInput } from './build';
 import { checkPreserveFds, checkProcessLimits } from './limits';
 import { ROOT_WRITES } from './rootless-maps';
@@ -36,9 +36,11 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
   const joins = orderJoins(types.map((type): NsJoin => ({ type, flag: NS_FLAGS[type], path: `/proc/${input.initPid}/ns/${NS_PROC_FILE[type]}` })));
   const spec: Spec = { ...input.spec, process: input.process, linux: { ...input.spec.linux, timeOffsets: undefined } };
   const attrs = planAttrs(spec, false);
+  // the process joins the cgroup namespace after its cgroups (lib/plan/joins.ts)
+  const staged = deferCgroupJoin(joins, false);
   return {
     // every namespace is joined; none is made, no uts name set
-    namespaces: { cloneFlags: 0, joins, uidMap: '', gidMap: '', ...ROOT_WRITES, setgroups: input.setgroupsDenied ? 'deny' : '', hostname: '', domainname: '' },
+    namespaces: { cloneFlags: 0, ...staged, uidMap: '', gidMap: '', ...ROOT_WRITES, setgroups: input.setgroupsDenied ? 'deny' : '', hostname: '', domainname: '' },
     rootfs: null,
     process: {
       ...processPlan(input.process, spec, input),
@@ -50,6 +52,6 @@ export function buildExecPlan(input: ExecPlanInput): LaunchPlan {
       preserveFds: input.preserveFds,
       attrs,
     },
-    sync: { ...cgroupSync(input.cgroupJoin, { cloneFlags: 0, joins }), fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket, startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 },
+    sync: { ...cgroupSync(input.cgroupJoin, { cloneFlags: 0, joins: staged.joins }), fifoPath: '', pauseForHooks: false, consoleSocket: input.consoleSocket, startHooks: [], hooksFifoPath: '', stateMaxBytes: 0 },
   };
 }

@@ -123,6 +123,8 @@ export interface NamespacesPlan {
   cloneFlags: number;
   /** namespaces to join, user first */
   joins: NsJoin[];
+  /** a cgroup namespace the init joins itself after its cgroup placement, "" for none (lib/plan/joins.ts) */
+  cgroupAfterPlacement: string;
   /** written by the parent to /proc/<pid>/{uid,gid}_map when a new user ns is made */
   uidMap: string;
   gidMap: string;

@@ -49,6 +49,7 @@ for (const [name, bin] of RUNTIMES) {
     for (const [what, edit] of [
       ['plain', (): void => {}],
       ['with a user namespace', withUserns],
+      ['with a cgroup namespace', (c: Json): void => void c.linux.namespaces.push({ type: 'cgroup' })],
     ] as const) {
       const b = s.bundle((c) => {
         c.process.args = ['sleep', '300'];
@@ -64,9 +65,14 @@ for (const [name, bin] of RUNTIMES) {
       t.equal(s.run(['start', id]).code, 0, `${what}: start`);
       const e = s.run(['exec', id, 'cat', '/proc/self/cgroup']);
       t.equal(e.code, 0, `${what}: exec ${e.stderr}`);
-      // inside a cgroup namespace the path would be "/": this config has none
+      // inside the container's cgroup namespace its cgroup is the root
+      const inside = what === 'with a cgroup namespace' ? '/' : cg;
       const lines = e.stdout.trim().split('\n');
-      t.ok(lines.length > 0 && lines.every((l) => l.endsWith(`:${cg}`)), `${what}: the exec'd process is in ${cg} in every hierarchy: ${e.stdout}`);
+      t.ok(lines.length > 0 && lines.every((l) => l.endsWith(`:${inside}`)), `${what}: the exec'd process sees ${inside} in every hierarchy: ${e.stdout}`);
+      const execPid = path.join(s.dir, `${id}.exec.pid`);
+      const d = s.run(['exec', '-d', '--pid-file', execPid, id, 'sleep', '300'], { detached: true });
+      t.equal(d.code, 0, `${what}: exec -d ${d.stderr}`);
+      inEveryHierarchy(t, Number(fs.readFileSync(execPid, 'utf8')), cg, `${what}, exec'd`);
       t.equal(s.run(['delete', '--force', id]).code, 0);
     }
   });

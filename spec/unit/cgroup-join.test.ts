@@ -4,6 +4,9 @@
 import t from 'tap';
 import { cgroupJoin, cgroupSync, NO_CGROUPS } from '../../lib/cgroups/join';
 import { NS_FLAGS } from '../../lib/plan/types';
+import { deferCgroupJoin } from '../../lib/plan/joins';
+import { buildExecPlan } from '../../lib/plan/exec';
+import { planInput, testSpec } from '../lib/plan-input';
 
 t.test('hybrid host: tasks for every v1 hierarchy, the unified directory to clone into', async (t) => {
   const j = cgroupJoin({
@@ -33,4 +36,32 @@ t.test('the clone into the v2 cgroup only for a stage 1 with the runtime credent
   t.same(cgroupSync(join, { cloneFlags: 0, joins: [{ type: 'cgroup', flag: NS_FLAGS.cgroup, path: '/proc/9/ns/cgroup' }] }), written, 'a joined cgroup namespace (exec)');
   t.same(cgroupSync(join, { cloneFlags: NS_FLAGS.cgroup, joins: [] }), own, 'a new cgroup namespace is made by the init after it is placed');
   t.same(cgroupSync(NO_CGROUPS, { cloneFlags: NS_FLAGS.user, joins: [] }), { cgroupTasks: [], cgroupInto: '', cgroupProcs: [] });
+});
+
+t.test('a cgroup namespace given by path is joined by the init after placement, unless a user namespace is entered', async (t) => {
+  const cg = { type: 'cgroup' as const, flag: NS_FLAGS.cgroup, path: '/proc/9/ns/cgroup' };
+  const pid = { type: 'pid' as const, flag: NS_FLAGS.pid, path: '/proc/9/ns/pid' };
+  const mnt = { type: 'mount' as const, flag: NS_FLAGS.mount, path: '/proc/9/ns/mnt' };
+  const user = { type: 'user' as const, flag: NS_FLAGS.user, path: '/proc/9/ns/user' };
+  t.same(deferCgroupJoin([pid, cg, mnt], false), { joins: [pid, mnt], cgroupAfterPlacement: '/proc/9/ns/cgroup' });
+  t.same(deferCgroupJoin([user, pid, cg, mnt], false), { joins: [user, pid, cg, mnt], cgroupAfterPlacement: '' }, 'a joined user namespace: in order, by stage 1');
+  t.same(deferCgroupJoin([pid, cg], true), { joins: [pid, cg], cgroupAfterPlacement: '' }, 'a new user namespace: the same');
+  t.same(deferCgroupJoin([pid, mnt], false), { joins: [pid, mnt], cgroupAfterPlacement: '' });
+});
+
+t.test('exec into a container with a cgroup namespace: cloned into the v2 cgroup, the namespace joined after', async (t) => {
+  const spec = testSpec({ rootless: false });
+  const p = buildExecPlan({
+    ...planInput(spec),
+    process: spec.process!,
+    initPid: 9,
+    rootfs: '/b/rootfs',
+    namespacePaths: { pid: '', mount: '', cgroup: '' },
+    noNewKeyring: false,
+    cgroupJoin: cgroupJoin({ memory: '/sys/fs/cgroup/memory/c', unified: '/sys/fs/cgroup/unified/c' }),
+  });
+  t.same(p.namespaces.joins.map((j) => j.type), ['pid', 'mount']);
+  t.equal(p.namespaces.cgroupAfterPlacement, '/proc/9/ns/cgroup');
+  t.equal(p.sync.cgroupInto, '/sys/fs/cgroup/unified/c');
+  t.same(p.sync.cgroupProcs, []);
 });
