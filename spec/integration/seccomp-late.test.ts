@@ -4,7 +4,8 @@
 // before its execve of the program (docs/DESIGN.md, "seccomp"): the created
 // container's init is the small helper, not a fork of the runtime, and the
 // profile needs nothing of the runtime's own steps, only execve.
-import t from 'tap';
+import t, { type Test } from 'tap';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUNC, Sandbox, eventually, readState, type Json } from '../lib/harness';
@@ -152,4 +153,45 @@ t.test('a filter the kernel refuses: start runs nothing unfiltered, the helper s
   t.equal(fs.readFileSync(path.join(s.dir, 'detached.err'), 'utf8'), 'runts: load seccomp filter: invalid argument\n');
   t.notOk(fs.existsSync(path.join(b, 'rootfs', 'ran')), 'the program did not run');
   s.run(['delete', '--force', 'refused']);
+});
+
+/** the seccomp agent fixture; resolves when it listens */
+function startAgent(t: Test, sock: string, out: string, answer: number): Promise<void> {
+  const agent = spawn('python3', [path.join(__dirname, '..', 'fixtures', 'seccomp', 'agent.py'), sock, out, String(answer)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => {
+    if (agent.exitCode === null) agent.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    agent.stdout.once('data', () => resolve());
+    agent.once('exit', (code) => reject(new Error(`agent exited ${code}`)));
+  });
+}
+
+// A notify filter cannot wait for start: its fd goes to the agent with the
+// state while `create` still runs (nobody is there to send it at start). So
+// the init loads it before READY and waits on the fifo itself, as before.
+t.test('a notify filter with noNewPrivileges: the agent has the fd when create returns, and answers after start', async (t) => {
+  const s = new Sandbox(t);
+  const sock = path.join(s.dir, 'agent.sock');
+  const out = path.join(s.dir, 'agent.json');
+  const ENOMEDIUM = 123;
+  await startAgent(t, sock, out, ENOMEDIUM);
+  const b = s.bundle((c) => {
+    c.process.noNewPrivileges = true;
+    c.process.args = ['sh', '-c', 'mkdir /tmp/n; echo rc=$?'];
+    c.linux.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: sock, syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_NOTIFY' }] };
+  });
+  try {
+    const r = s.run(['create', '-b', b, 'notify'], { detached: true });
+    t.equal(r.code, 0, r.stderr);
+    t.ok(await eventually(() => fs.existsSync(out)), 'the agent got the fd and the state during create');
+    t.equal((JSON.parse(fs.readFileSync(out, 'utf8')) as Json).state.state.status, 'creating');
+    const pid = readState(s, 'notify').pid as number;
+    t.match(status(pid), /^Seccomp:\s+2$/m, 'the waiting init is already filtered');
+    t.equal(s.run(['start', 'notify']).code, 0);
+    await eventually(() => readState(s, 'notify').status === 'stopped');
+    t.match(fs.readFileSync(path.join(s.dir, 'detached.err'), 'utf8'), /No medium found/, 'mkdir got the agent\'s errno');
+  } finally {
+    s.run(['delete', '--force', 'notify']);
+  }
 });
