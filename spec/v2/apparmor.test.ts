@@ -3,7 +3,9 @@
 // denies writes to /tmp confines the container's process itself (the sealed
 // exec helper writes the exec attribute just before the program's execve),
 // through run and through exec (the container's profile, and exec --apparmor),
-// side by side with runc 1.1.5, and a startContainer hook with it; a profile that is not loaded fails create with
+// side by side with runc 1.1.5, and a startContainer hook with it; with a late
+// seccomp filter (noNewPrivileges) that denies openat2 the label is still
+// written (the helper loads the filter after it); a profile that is not loaded fails create with
 // the field and leaves nothing; a tmpfs mounted over the container's /proc
 // cannot take the write and let exec run unconfined (CVE-2019-16884's class).
 // Before this change runts printed "unconfined" and the write to /tmp
