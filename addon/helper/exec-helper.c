@@ -11,7 +11,7 @@
  * never a host file, and the helper execve()s the container's program.
  *
  * The init execs it as soon as it is set up, before `start`: the wait on the
- * exec fifo happens here, so a created container holds a ~2 KB program and
+ * exec fifo happens here, so a created container holds a ~3 KB program and
  * not a copy-on-write fork of the runtime (several MB of its heap). As runc's
  * init, it makes itself non-dumpable first (the exec made it dumpable again),
  * so no process of the container can open /proc/1/fd/<fifo>, a host file;
@@ -19,7 +19,8 @@
  * close-on-exec (CVE-2016-9962: runc does the same for kernels that reset
  * dumpable before closing such fds).
  *
- * argv (exec-helper.h): [SEALED_EXEC_MARKER, sync fd or "-", fifo fd or "-", n];
+ * argv (exec-helper.h): [SEALED_EXEC_MARKER, sync fd or "-", fifo fd or "-", n,
+ * label fd, attr, label, filter fd, filter length, filter flags ("-" for none)];
  * envp: the program's n environment entries, its path, its argv. Run any other way (as the interpreter of a
  * `#!/proc/self/exe` script the kernel gives it the interpreter's path as
  * argv[0]) it refuses, instead of starting the script again and again. The

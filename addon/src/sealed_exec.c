@@ -13,7 +13,7 @@
  * Why a helper and not runc's way (re-executing the runtime itself from a
  * sealed copy): runts' binary is node (~100 MB) or a Bun executable; copying
  * it per container costs more than the whole create, and a re-executed node
- * would have to boot before it could execve. The helper is ~2 KB.
+ * would have to boot before it could execve. The helper is ~3 KB.
  *
  * Runs in the forked child: raw system calls only, no malloc, no stdio. */
 #include <errno.h>
