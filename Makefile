@@ -89,7 +89,8 @@ test-node: deps build rootfs
 # pass; the reports are in build/asan/logs.
 ASAN_DIR := build/asan
 ASAN_TESTS ?= $(addprefix spec/integration/,addon-reader.test.ts addon-input.test.ts bad-input.test.ts run.test.ts \
-  exec.test.ts seccomp.test.ts seccomp-run.test.ts seccomp-late.test.ts process-setup.test.ts hooks.test.ts security-hooks.test.ts)
+  exec.test.ts seccomp.test.ts seccomp-run.test.ts seccomp-late.test.ts process-setup.test.ts hooks.test.ts security-hooks.test.ts \
+  sys-fs.test.ts)
 asan-addon: node_modules/.package-lock.json
 	rm -rf $(ASAN_DIR) && mkdir -p $(ASAN_DIR)/logs
 	cp -r addon/src addon/helper addon/binding.gyp $(ASAN_DIR)/

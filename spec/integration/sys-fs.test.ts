@@ -303,7 +303,10 @@ t.test('EACCES as a user that may not read or write there', async (t) => {
       ].map((f) => { try { return { value: f() }; } catch (e) { return { message: e.message, code: e.code, errno: e.errno, syscall: e.syscall, path: e.path }; } });
     }
     console.log(JSON.stringify(out));`;
-  const r = spawnSync(process.execPath, ['-e', script, dist, base], { uid: 65534, gid: 65534, encoding: 'utf8' });
+  // through env -u: tap's spawn hook adds its NODE_OPTIONS, whose exit hook
+  // would write under the checkout, where nobody may not
+  const r = spawnSync('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '-e', script, dist, base], { uid: 65534, gid: 65534, encoding: 'utf8' });
+  t.equal(r.stderr, '', 'the child said nothing on stderr');
   t.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { node: unknown[]; ours: unknown[] };
   t.same(out.ours, out.node, 'the same results and errors as nobody');
