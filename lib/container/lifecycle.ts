@@ -214,7 +214,8 @@ function plannedCgroups(store: Store, layout: Layout, cgroupPath: string): UndoR
     const dir = path.join(h.mountpoint, cgroupPath);
     undo.cgroupPaths[h.key] = dir;
     const missing: string[] = [];
-    for (let d = dir; d.startsWith(h.mountpoint + '/') && store.host.realpath(d) === undefined; d = path.dirname(d)) missing.unshift(d);
+    // one stat a level (realpath(3) would readlink every component of each)
+    for (let d = dir; d.startsWith(h.mountpoint + '/') && !store.host.isDirectory(d); d = path.dirname(d)) missing.unshift(d);
     undo.createdCgroups.push(...missing);
   }
   return undo;
