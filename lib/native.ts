@@ -29,7 +29,7 @@ export interface FsAddon {
 }
 
 interface Addon extends FsAddon {
-  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult;
+  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void, onGoing?: (initPid: number) => void): SpawnResult;
   pidfdOpen(pid: number): number;
   flock(fd: number, exclusive: boolean, wait: boolean): number;
   cloexecFrom(first: number): number;
@@ -90,15 +90,24 @@ function dlopen(file: string): Addon {
 /** consoleFd: the pty master, when the plan asked for a terminal without a console socket */
 export type SpawnResult = { pid: number; consoleFd?: number } | { error: NativeFailure };
 
-/**
- * Starts the container init. onPlaced runs once the init's pid is known and
- * it is in the plan's cgroups (or about to be: the init joins its v1 ones
- * itself, lib/cgroups/join.ts), before the init unshares its cgroup namespace
- * or runs anything; onHooks while the init waits, mounted but not yet pivoted. If
- * either throws, the init is killed and the error propagates.
- */
-export function spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult {
-  const r = load().spawn(plan, onHooks, onPlaced);
+/** What the runtime does at each step of a spawn; a throw in any kills the init and propagates. */
+export interface SpawnCallbacks {
+  /**
+   * once the init's pid is known and it is in the plan's cgroups (or about
+   * to be: the init joins its v1 ones itself, lib/cgroups/join.ts), before it
+   * unshares its cgroup namespace or runs anything (the systemd driver makes
+   * the unit here)
+   */
+  onPlaced?: (initPid: number) => void;
+  /** right after the init was let go, while it sets up its root (~1.5 ms): work that needs only the pid */
+  onGoing?: (initPid: number) => void;
+  /** while the init waits, mounted but not yet pivoted (create's hooks) */
+  onHooks?: (initPid: number) => void;
+}
+
+/** Starts the container init. */
+export function spawn(plan: LaunchPlan, cb: SpawnCallbacks = {}): SpawnResult {
+  const r = load().spawn(plan, cb.onHooks, cb.onPlaced, cb.onGoing);
   if ('error' in r) r.error.message = goStyle(r.error.message);
   return r;
 }

@@ -114,6 +114,7 @@ struct hooks_cb {
 	napi_env env;
 	napi_value fn;
 	napi_value placed; /* onPlaced(initPid), or NULL */
+	napi_value going;  /* onGoing(initPid), or NULL */
 	int thrown; /* the callback threw: the exception is pending in env */
 };
 
@@ -223,7 +224,11 @@ static int on_init_pid(struct parent *ps, pid_t init, int into_err)
 	 * namespace is unshared only after SYNC_GO) */
 	if (call_js(ps->cb, ps->cb ? ps->cb->placed : NULL, init) < 0)
 		return -1;
-	return reply(ps, SYNC_GO);
+	if (reply(ps, SYNC_GO) < 0)
+		return -1;
+	/* the init sets up its root now (~1.5 ms): the runtime's own work that
+	 * needs only the pid runs meanwhile, not after READY */
+	return call_js(ps->cb, ps->cb ? ps->cb->going : NULL, init);
 }
 
 /* the init loaded a filter with SCMP_ACT_NOTIFY rules: the agent gets the fd
@@ -572,17 +577,27 @@ static void close_spawn_fds(struct plan *p, struct spawn_fds *fds)
 		close(fds->console_peer);
 }
 
-/* spawn(plan, onHooks?, onPlaced?) -> {pid, consoleFd?} | {error: {step, path, errno, message}};
+/* argv[i] when it is a function, else NULL */
+static napi_value function_arg(napi_env env, napi_value *argv, size_t argc, size_t i)
+{
+	napi_valuetype t;
+	if (i < argc && napi_typeof(env, argv[i], &t) == napi_ok && t == napi_function)
+		return argv[i];
+	return NULL;
+}
+
+/* spawn(plan, onHooks?, onPlaced?, onGoing?) -> {pid, consoleFd?} | {error: {step, path, errno, message}};
  * onPlaced(initPid) is called once the init's pid is known, while the init
  * waits before anything of the container is set up (it has placed itself in
- * the plan's cgroups, or is placed here just before); onHooks(initPid) while the
- * init waits before its pivot. If either throws, the container is killed and
+ * the plan's cgroups, or is placed here just before); onGoing(initPid) once
+ * it has been let go, while it sets up its root; onHooks(initPid) while the
+ * init waits before its pivot. If any throws, the container is killed and
  * the exception propagates. */
 static napi_value js_spawn(napi_env env, napi_callback_info info)
 {
-	size_t argc = 3;
-	napi_value argv[3], result = NULL;
-	struct hooks_cb hooks = {env, NULL, NULL, 0};
+	size_t argc = 4;
+	napi_value argv[4], result = NULL;
+	struct hooks_cb hooks = {env, NULL, NULL, NULL, 0};
 	struct spawn_fds fds = {{-1, -1}, -1};
 	struct plan p;
 	struct failure f;
@@ -594,16 +609,9 @@ static napi_value js_spawn(napi_env env, napi_callback_info info)
 		napi_throw_type_error(env, NULL, "spawn(plan) needs a plan");
 		return NULL;
 	}
-	if (argc >= 2) {
-		napi_valuetype t;
-		if (napi_typeof(env, argv[1], &t) == napi_ok && t == napi_function)
-			hooks.fn = argv[1];
-	}
-	if (argc >= 3) {
-		napi_valuetype t;
-		if (napi_typeof(env, argv[2], &t) == napi_ok && t == napi_function)
-			hooks.placed = argv[2];
-	}
+	hooks.fn = function_arg(env, argv, argc, 1);
+	hooks.placed = function_arg(env, argv, argc, 2);
+	hooks.going = function_arg(env, argv, argc, 3);
 	if (!plan_from_js(env, argv[0], &p)) {
 		plan_free(&p);
 		return NULL;

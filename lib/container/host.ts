@@ -111,11 +111,8 @@ export interface Host {
   loadConfig(bundle: string): Spec;
 
   // processes
-  /**
-   * the addon's spawn: onPlaced runs once the init's pid is in its cgroups
-   * (before its cgroup namespace), onHooks while it waits; a throw kills the init
-   */
-  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): native.SpawnResult;
+  /** the addon's spawn, with the runtime's work at its steps (native.SpawnCallbacks); a throw kills the init */
+  spawn(plan: LaunchPlan, cb?: native.SpawnCallbacks): native.SpawnResult;
   /** filters built once and kept under the state root */
   prebuildSeccomp(root: string, plan: SeccompPlan): void;
   procStat(pid: number): ProcStat | undefined;
@@ -393,7 +390,7 @@ const real: Host = {
   },
   loadConfig: (bundle) => timed('parse+validate', () => configLoad().loadConfig(bundle)),
   // the hooks that run inside spawn count as hooks, not as spawn
-  spawn: (plan, onHooks, onPlaced) => timed('spawn', () => native.spawn(plan, onHooks, onPlaced)),
+  spawn: (plan, cb) => timed('spawn', () => native.spawn(plan, cb)),
   prebuildSeccomp: (root, plan) => timed('plan', () => seccompCache().usePrebuilt(root, plan)),
   procStat: readProcStat,
   pidNamespaceOf(pid) {

@@ -361,18 +361,39 @@ export function create(store: Store, o: CreateOptions): Created {
           unitStarted = unit.unit;
         }
       : undefined;
-    const r = launch(
-      store,
-      plan,
-      (initPid) => {
+    let rec: ContainerRecord | undefined;
+    const writeRecord = (initPid: number): ContainerRecord => {
+      const written = record(store, b, o, initPid, placement!, foreign);
+      if (mountsBefore) written.hostMounts = mountsMade(mountsBefore, store.host.mountsUnder?.(realRootfs(store, b)) ?? []);
+      if (unitStarted) written.systemdUnit = unitStarted;
+      store.write(written);
+      faultPoint('create:recorded', store.root);
+      return written;
+    };
+    const r = launch(store, plan, {
+      onPlaced,
+      // the record needs only the init's pid: written while the init sets up
+      // its root (~0.7 ms of every create), unless it must list the mounts the
+      // init makes, or create hooks run (they see the container "creating").
+      // A failure here is left to the same step after the spawn, where an
+      // error of the init's own is reported first.
+      onGoing: mountsBefore || plan.sync.pauseForHooks
+        ? undefined
+        : (initPid) => {
+            try {
+              rec = writeRecord(initPid);
+            } catch {
+              rec = undefined;
+            }
+          },
+      onHooks: (initPid) => {
         // runtime.md: a failing hook here stops the create; spawn kills the init
         const state = hookState(b.spec, o.id, b.bundle, 'creating', initPid);
         store.host.runHooks('prestart', hooks?.prestart, state);
         store.host.runHooks('createRuntime', hooks?.createRuntime, state);
         store.host.runHooks('createContainer', hooks?.createContainer, state, { nsPid: initPid, cwd: b.rootfs });
       },
-      onPlaced,
-    );
+    });
     pid = r.pid;
     faultPoint('create:spawned', store.root);
     // runc's nsexec/init debug words, for what the addon's child did here
@@ -380,11 +401,7 @@ export function create(store: Store, o: CreateOptions): Created {
     o.debug?.('child process in init(): rootfs, console and process attributes set up');
     o.debug?.('init: closing the pipe to signal completion: the init reported ready and waits on the exec fifo');
     for (const [hostName, dev] of Object.entries(b.spec.linux?.netDevices ?? {})) store.host.moveNetDevice(hostName, dev.name ?? hostName, pid);
-    const rec = record(store, b, o, pid, placement!, foreign);
-    if (mountsBefore) rec.hostMounts = mountsMade(mountsBefore, store.host.mountsUnder?.(realRootfs(store, b)) ?? []);
-    if (unitStarted) rec.systemdUnit = unitStarted;
-    store.write(rec);
-    faultPoint('create:recorded', store.root);
+    rec ??= writeRecord(pid);
     writePidFile(store, o.pidFile, pid);
     return { rec, consoleFd: r.consoleFd };
   } catch (e) {

@@ -3,6 +3,7 @@
 // kept, the addon's spawn with its failure as a NativeError, and the pid file.
 import * as path from '../sys/path';
 import { ConsoleRefusal, NativeError } from '../errors';
+import type { SpawnCallbacks } from '../native';
 import type { LaunchPlan } from '../plan/types';
 import type { Store } from './store';
 
@@ -36,14 +37,14 @@ export interface Launched {
 }
 
 /**
- * Spawns the plan's process. onPlaced runs once a new init's pid is in its
- * cgroups (the systemd driver makes the unit there), onHooks while it waits
- * (create's hooks); a throw in either kills the init and propagates. A failed step of the
- * addon becomes a NativeError carrying {step, path, errno}.
+ * Spawns the plan's process, calling back at its steps (native.SpawnCallbacks:
+ * placed, let go, waiting for create's hooks); a throw in any kills the init
+ * and propagates. A failed step of the addon becomes a NativeError carrying
+ * {step, path, errno}.
  */
-export function launch(store: Store, plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): Launched {
+export function launch(store: Store, plan: LaunchPlan, cb?: SpawnCallbacks): Launched {
   if (plan.process.seccomp) store.host.prebuildSeccomp(store.root, plan.process.seccomp);
-  const r = store.host.spawn(plan, onHooks, onPlaced);
+  const r = store.host.spawn(plan, cb);
   if ('error' in r) throw new NativeError(r.error, 'spawn');
   return { pid: r.pid, consoleFd: r.consoleFd };
 }

@@ -11,7 +11,7 @@ import type { ProcStat } from '../../lib/container/proc';
 import type { RootlessFacts } from '../../lib/rootless';
 import { RuntsError, type NativeFailureData } from '../../lib/errors';
 import type { HookName, HookOptions, HookState } from '../../lib/hooks';
-import type { SpawnResult } from '../../lib/native';
+import type { SpawnCallbacks, SpawnResult } from '../../lib/native';
 import type { LaunchPlan } from '../../lib/plan/types';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -46,6 +46,10 @@ export class FakeHost implements Host {
   spec: Spec = fakeSpec();
   /** set: spawn fails at this step, as the addon reports it */
   spawnFailure?: NativeFailureData;
+  /** set: spawn fails so once its callbacks have run (the init failed late in its set-up) */
+  lateSpawnFailure?: NativeFailureData;
+  /** the state record as it was when spawn's onGoing returned */
+  stateAtGoing?: string;
   /** hooks of these names fail (when the config has any) */
   readonly failingHooks = new Set<HookName>();
   /** called as each hook list runs, before it may fail */
@@ -154,20 +158,27 @@ export class FakeHost implements Host {
   readPasswd = (): string | undefined => undefined;
   loadConfig = (): Spec => structuredClone(this.spec);
 
-  spawn(plan: LaunchPlan, onHooks?: (initPid: number) => void, onPlaced?: (initPid: number) => void): SpawnResult {
+  spawn(plan: LaunchPlan, cb: SpawnCallbacks = {}): SpawnResult {
     this.calls.push('spawn');
     if (this.spawnFailure) return { error: { ...this.spawnFailure } };
     const pid = this.nextPid++;
     this.procs.set(pid, { startTime: String(pid * 7), alive: true, killPending: false });
-    for (const fn of [onPlaced, onHooks]) {
+    // the addon's order: placed, let go, waiting for the create hooks
+    for (const fn of [cb.onPlaced, cb.onGoing, cb.onHooks]) {
       if (!fn) continue;
       try {
         fn(pid);
+        if (fn === cb.onGoing) this.stateAtGoing = [...this.files.entries()].find(([f]) => f.endsWith('/state.json'))?.[1];
       } catch (e) {
         // the addon kills the waiting init when a hook fails
         this.procs.get(pid)!.alive = false;
         throw e;
       }
+    }
+    if (this.lateSpawnFailure) {
+      // the addon kills the init when it reports a failed step
+      this.procs.get(pid)!.alive = false;
+      return { error: { ...this.lateSpawnFailure } };
     }
     return { pid };
   }

@@ -41,6 +41,20 @@ t.test('a failed spawn leaves no state, no cgroup and no process', async (t) => 
   t.ok(host.calls.indexOf('cgroup rmdir /sys/fs/cgroup/c1') > host.calls.indexOf('spawn'), 'the cgroup goes after the failed spawn');
 });
 
+t.test('the record is written while the init sets up its root; an init failing after that leaves nothing', async (t) => {
+  const { host, store, opts } = setup();
+  const { rec } = create(store, opts('c1'));
+  t.match(JSON.parse(host.stateAtGoing ?? '{}'), { id: 'c1', pid: rec.pid }, 'state.json was there when onGoing returned');
+  const late = setup();
+  late.host.lateSpawnFailure = { step: 'mount', path: '/proc', errno: 1, message: 'operation not permitted' };
+  t.match(refusal(() => create(late.store, late.opts('c2'))), /mount.*\/proc.*operation not permitted/);
+  t.ok(late.host.stateAtGoing, 'the record had been written');
+  t.equal(late.store.read('c2'), undefined, 'no state');
+  t.notOk(late.store.isClaimed('c2'), 'no state directory');
+  t.same([...late.host.cgroupDirs], [], 'no cgroup');
+  t.same(late.host.alive(), [], 'no process');
+});
+
 t.test('a failing createContainer hook stops the create and leaves nothing', async (t) => {
   const { host, store, opts } = setup();
   host.spec = fakeSpec({ createContainer: hook });
