@@ -10,6 +10,7 @@ import t from 'tap';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUNC, RUNTS, Sandbox, type Json } from '../lib/harness';
+import { withUserns } from '../lib/userns';
 
 const RUNTIMES: [string, string | undefined][] = [
   ['runts', RUNTS],
@@ -26,14 +27,6 @@ function cgroupsOf(pid: number): Map<string, string> {
   return m;
 }
 
-function withUserns(c: Json): void {
-  c.linux.namespaces.push({ type: 'user' });
-  c.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-  c.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-  c.mounts = (c.mounts as Json[])
-    .map((m) => (m.type === 'sysfs' ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m))
-    .filter((m) => m.type !== 'cgroup');
-}
 
 /** every hierarchy of the host names cg for pid */
 function inEveryHierarchy(t: Tap.Test, pid: number, cg: string, what: string): void {

@@ -8,16 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Sandbox, readState, type Json } from '../lib/harness';
+import { withUserns } from '../lib/userns';
 
-function withUserns(c: Json): void {
-  c.linux.namespaces.push({ type: 'user' });
-  c.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-  c.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
-  // sysfs and cgroups cannot be mounted from this user namespace: bind /sys, no cgroup mount
-  c.mounts = (c.mounts as Json[])
-    .map((m) => (m.type === 'sysfs' ? { destination: '/sys', type: 'bind', source: '/sys', options: ['rbind', 'nosuid', 'noexec', 'nodev', 'ro'] } : m))
-    .filter((m) => m.type !== 'cgroup');
-}
 
 /** a sandbox whose directory the user namespace may pass through (to reach the copied rootfs) */
 function sandbox(t: ConstructorParameters<typeof Sandbox>[0]): Sandbox {
