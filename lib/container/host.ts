@@ -320,8 +320,13 @@ const real: Host = {
       lastCap: lastCap(),
       hostBounding: ownBoundingSet(),
       features: hostFeatures(),
-      systemdRunning: fs.existsSync('/run/systemd/system'),
-      systemdDriver: fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2',
+      // asked only with --systemd-cgroup
+      get systemdRunning() {
+        return fs.existsSync('/run/systemd/system');
+      },
+      get systemdDriver() {
+        return fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2';
+      },
       rootless: hostRootless(),
     }),
   rootlessCaller() {
