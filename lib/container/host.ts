@@ -310,6 +310,7 @@ function findTool(name: string): string | undefined {
 }
 
 let machineFacts: MachineFacts | undefined;
+let systemdRunning: boolean | undefined;
 
 const real: Host = {
   state: realStateFs,
@@ -320,12 +321,12 @@ const real: Host = {
       lastCap: lastCap(),
       hostBounding: ownBoundingSet(),
       features: hostFeatures(),
-      // asked only with --systemd-cgroup
+      // asked only with --systemd-cgroup, then once
       get systemdRunning() {
-        return fs.existsSync('/run/systemd/system');
+        return (systemdRunning ??= fs.existsSync('/run/systemd/system'));
       },
       get systemdDriver() {
-        return fs.existsSync('/run/systemd/system') && hostLayout().kind === 'v2';
+        return this.systemdRunning && hostLayout().kind === 'v2';
       },
       rootless: hostRootless(),
     }),
